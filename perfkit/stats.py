@@ -1,0 +1,142 @@
+"""Estimates with 95% intervals: bootstrap of a median, and ratios from paired rounds.
+
+Raw samples are always kept by the result objects; everything here is computed from them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .units import format_value
+
+CONFIDENCE = 0.95
+N_BOOTSTRAP = 2000
+# Trim this share from each end of the paired log-ratios: drops the rounds a noisy
+# neighbour disturbed, keeps the estimator smooth enough for the bootstrap.
+TRIM = 0.2
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A measured value with its 95% interval [low, high] and a unit ("s", "B", "x", ...)."""
+
+    value: float
+    low: float
+    high: float
+    unit: str = "s"
+
+    @property
+    def relative_half_width(self) -> float:
+        """Half the interval's width relative to the value (0.02 means +-2%)."""
+        if self.value == 0:
+            return math.inf if self.high != self.low else 0.0
+        return (self.high - self.low) / 2 / abs(self.value)
+
+    def contains(self, x: float) -> bool:
+        return self.low <= x <= self.high
+
+    def __str__(self) -> str:
+        return (
+            f"{format_value(self.value, self.unit)} "
+            f"(95%: {format_value(self.low, self.unit)} - {format_value(self.high, self.unit)})"
+        )
+
+    def __repr__(self) -> str:
+        return f"Estimate({self})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "low": self.low, "high": self.high, "unit": self.unit}
+
+
+def _rng(seed: int | None) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def bootstrap(
+    samples: np.ndarray,
+    statistic: Callable[[np.ndarray], np.ndarray],
+    n_boot: int = N_BOOTSTRAP,
+    seed: int | None = 0,
+) -> tuple[float, float, float]:
+    """Point value and percentile 95% interval of `statistic` over resampled `samples`.
+
+    `statistic` takes a 2-D array (one resample per row) and returns one value per row.
+    """
+    samples = np.asarray(samples, dtype=float)
+    if samples.ndim != 1 or samples.size == 0:
+        raise ValueError(f"samples must be a non-empty 1-D array, got shape {samples.shape}")
+    point = float(statistic(samples[None, :])[0])
+    if samples.size == 1:
+        return point, point, point
+    idx = _rng(seed).integers(0, samples.size, size=(n_boot, samples.size))
+    stats = statistic(samples[idx])
+    alpha = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(stats, [alpha, 1 - alpha])
+    return point, float(low), float(high)
+
+
+def _median_rows(x: np.ndarray) -> np.ndarray:
+    return np.median(x, axis=1)
+
+
+def _trimmed_mean_rows(x: np.ndarray, trim: float = TRIM) -> np.ndarray:
+    n = x.shape[1]
+    k = int(n * trim)
+    if k == 0 or n - 2 * k < 1:
+        return x.mean(axis=1)
+    return np.sort(x, axis=1)[:, k : n - k].mean(axis=1)
+
+
+def median_estimate(samples: np.ndarray, unit: str = "s", seed: int | None = 0) -> Estimate:
+    """Median of `samples` with a bootstrap 95% interval."""
+    value, low, high = bootstrap(np.asarray(samples, dtype=float), _median_rows, seed=seed)
+    return Estimate(value, low, high, unit)
+
+
+def paired_ratio(
+    numerator: np.ndarray, denominator: np.ndarray, seed: int | None = 0
+) -> Estimate:
+    """Ratio numerator/denominator from samples taken in the same rounds.
+
+    Each round gives one log-ratio; drift that slows a whole round cancels out. The
+    estimate is exp(20%-trimmed mean of the log-ratios) and its interval a bootstrap
+    over rounds.
+    """
+    a = np.asarray(numerator, dtype=float)
+    b = np.asarray(denominator, dtype=float)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise ValueError(
+            f"paired samples must be 1-D arrays of one length, got {a.shape} and {b.shape}"
+        )
+    if np.any(a <= 0) or np.any(b <= 0):
+        raise ValueError("ratios need positive samples; a kernel measured at or below zero "
+                         "is too fast to resolve against the loop overhead")
+    log_ratios = np.log(a) - np.log(b)
+    value, low, high = bootstrap(log_ratios, _trimmed_mean_rows, seed=seed)
+    return Estimate(math.exp(value), math.exp(low), math.exp(high), "x")
+
+
+def slope_estimate(
+    x: np.ndarray, samples_per_x: list[np.ndarray], seed: int | None = 0,
+    n_boot: int = 1000,
+) -> Estimate:
+    """Log-log slope of median(samples) against x, with a bootstrap over each x's samples."""
+    logx = np.log(np.asarray(x, dtype=float))
+    if logx.size < 2:
+        raise ValueError("a slope needs at least two sizes")
+    medians = np.array([np.median(s) for s in samples_per_x])
+    point = float(np.polyfit(logx, np.log(medians), 1)[0])
+    rng = _rng(seed)
+    boot = np.empty((n_boot, logx.size))
+    for j, s in enumerate(samples_per_x):
+        s = np.asarray(s, dtype=float)
+        idx = rng.integers(0, s.size, size=(n_boot, s.size))
+        boot[:, j] = np.median(s[idx], axis=1)
+    slopes = np.polyfit(logx, np.log(boot).T, 1)[0]
+    alpha = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(slopes, [alpha, 1 - alpha])
+    return Estimate(point, float(low), float(high), "")
