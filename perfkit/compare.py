@@ -1,0 +1,125 @@
+"""compare(): several kernels measured side by side, and the Comparison they give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from .kernels import Kernel, as_kernels, call_args, check_agreement, own_copy, run_setup
+from .stats import Estimate, paired_ratio
+from .timing import Timing, measure
+from .units import format_ratio, format_seconds
+from .verdict import Verdict, check_factor
+
+
+@dataclass
+class Comparison:
+    """Timings of kernels measured in the same interleaved rounds, so ratios are paired."""
+
+    timings: dict[str, Timing]
+    rounds: int
+    elapsed: float
+    stopped_early: bool
+
+    def __getitem__(self, name: str) -> Timing:
+        return self.timings[self._known(name)]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.timings)
+
+    @property
+    def fastest(self) -> str:
+        return min(self.timings, key=lambda n: self.timings[n].per_call.value)
+
+    def _known(self, name: str, argument: str = "name") -> str:
+        if name not in self.timings:
+            raise ValueError(f"{argument} {name!r} is not a kernel of this comparison; "
+                             f"the kernels are {self.names}")
+        return name
+
+    def ratio(self, numerator: str, denominator: str) -> Estimate:
+        """time(numerator) / time(denominator) from paired rounds, with its 95% interval."""
+        a = self[self._known(numerator, "numerator")]
+        b = self[self._known(denominator, "denominator")]
+        return paired_ratio(a.samples, b.samples)
+
+    def verdict(self, name: str, faster_than: str, by: float = 1.0) -> Verdict:
+        """Judge the claim "`name` is at least `by` times faster than `faster_than`"."""
+        self._known(name)
+        self._known(faster_than, "faster_than")
+        by = check_factor(by)
+        return Verdict(name, faster_than, "faster", by, self.ratio(faster_than, name))
+
+    def _rows(self) -> list[list[str]]:
+        fastest = self.fastest
+        rows = []
+        for name, t in self.timings.items():
+            e = t.per_call
+            vs = "fastest" if name == fastest else str(self.ratio(name, fastest)).replace(" (95%", " slower (95%")
+            rows.append([name, format_seconds(e.value),
+                         f"{format_seconds(e.low)} - {format_seconds(e.high)}", vs])
+        return rows
+
+    def _summary(self) -> list[str]:
+        any_t = next(iter(self.timings.values()))
+        how = "stopped early: intervals within +-2%" if self.stopped_early else "budget spent"
+        notes = [f"{self.rounds} interleaved rounds in {self.elapsed:.2f} s ({how}); "
+                 f"GC {'off' if any_t.disable_gc else 'on'} during samples; "
+                 f"loop overhead {format_seconds(any_t.overhead)}/call subtracted"]
+        notes += [f"{name}: {note}" for name, t in self.timings.items() for note in t.notes]
+        return notes
+
+    def __repr__(self) -> str:
+        width = max(len(n) for n in self.names)
+        lines = ["Comparison (time per call, median and 95% interval)"]
+        lines += [f"  {r[0]:<{width}}  {r[1]:>10}  ({r[2]})  {r[3]}" for r in self._rows()]
+        lines += [f"  {note}" for note in self._summary()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .html import table
+
+        return table(["kernel", "per call", "95% interval", "vs fastest"], self._rows(),
+                     caption="Time per call (median, 95% interval)", notes=self._summary())
+
+    def plot(self, ax: Any = None) -> Any:
+        """Bars of time per call with 95% intervals; returns the Axes."""
+        from .plots import plot_comparison
+
+        return plot_comparison(self, ax=ax)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"timings": {n: t.to_dict() for n, t in self.timings.items()},
+                "fastest": self.fastest, "rounds": self.rounds, "elapsed": self.elapsed,
+                "stopped_early": self.stopped_early}
+
+
+def compare(
+    kernels: Mapping[str, Callable[..., Any]],
+    setup: Callable[[], Any] | None = None,
+    budget: float = 1.0,
+    check: bool = True,
+    disable_gc: bool = True,
+) -> Comparison:
+    """Measure kernels side by side: `pk.compare({"list": f, "set": g})` -> Comparison.
+
+    Args:
+        kernels: name -> callable (sync or `async def`). Called with no argument, or with
+            the value `setup()` returns; each kernel gets its own copy of a mutable value.
+        setup: makes the input, once, outside the timing.
+        budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
+        check: call each kernel once first and raise KernelMismatchError if results differ.
+        disable_gc: switch the garbage collector off during samples, as timeit does.
+    """
+    fns = as_kernels(kernels)
+    value = run_setup(setup)
+    return compare_prepared(fns, value, budget, check, disable_gc)
+
+
+def compare_prepared(fns: dict[str, Callable[..., Any]], value: Any, budget: float,
+                     check: bool, disable_gc: bool) -> Comparison:
+    """compare() once the kernels are validated and setup has run (sweep calls this per n)."""
+    prepared = [Kernel(name, fn, call_args(own_copy(value))) for name, fn in fns.items()]
+    m = measure(prepared, budget, disable_gc, on_checked=check_agreement if check else None)
+    return Comparison(m.timings, m.rounds, m.elapsed, m.stopped_early)

@@ -1,0 +1,320 @@
+"""Calibration and sampling of sync and async kernels, with the loop's own overhead subtracted.
+
+How one measurement runs (the bar is pyperf and IPython's %timeit):
+1. every kernel is called once (its result checked by the caller, its time a first guess);
+2. each kernel is calibrated: calls per sample grow until a sample lasts `target` seconds;
+3. one warm-up sample per kernel, discarded;
+4. rounds: each round times every kernel once, in a shuffled order, plus the empty loop,
+   so drift on a shared machine hits all alike; GC is off during each sample by default;
+5. measuring stops when the budget is spent, or earlier once every interval is within +-2%.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import math
+import random
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from .aio import LoopThread
+from .errors import BudgetExceededError, KernelError
+from .kernels import Kernel, check_budget
+from .stats import Estimate, median_estimate, paired_ratio
+from .units import format_seconds
+
+PRECISION = 0.02  # stop early once every interval is within +-2%
+MIN_ROUNDS = 10
+MIN_ROUNDS_SLOW = 3  # when a single round eats much of the budget
+_CLOCK = time.perf_counter_ns
+
+
+def _sync_sampler(kernel: Kernel) -> Callable[[int], int]:
+    fn, args, kwargs = kernel.fn, kernel.args, kernel.kwargs
+    repeat = itertools.repeat
+    if kwargs:
+        def sample(number: int) -> int:
+            t0 = _CLOCK()
+            for _ in repeat(None, number):
+                fn(*args, **kwargs)
+            return _CLOCK() - t0
+    elif len(args) == 1:
+        (arg,) = args
+
+        def sample(number: int) -> int:
+            t0 = _CLOCK()
+            for _ in repeat(None, number):
+                fn(arg)
+            return _CLOCK() - t0
+    elif not args:
+        def sample(number: int) -> int:
+            t0 = _CLOCK()
+            for _ in repeat(None, number):
+                fn()
+            return _CLOCK() - t0
+    else:
+        def sample(number: int) -> int:
+            t0 = _CLOCK()
+            for _ in repeat(None, number):
+                fn(*args)
+            return _CLOCK() - t0
+    return sample
+
+
+def _empty_loop(number: int) -> int:
+    t0 = _CLOCK()
+    for _ in itertools.repeat(None, number):
+        pass
+    return _CLOCK() - t0
+
+
+class _Runner:
+    """Times one kernel: `call()` once, `sample(number)` -> nanoseconds for `number` calls."""
+
+    def __init__(self, kernel: Kernel, loop: LoopThread | None, timeout: float) -> None:
+        self.kernel = kernel
+        self.loop = loop
+        self.timeout = timeout
+        self._sync = None if kernel.is_async else _sync_sampler(kernel)
+
+    def call(self) -> tuple[Any, float]:
+        """Call the kernel once: (result, seconds)."""
+        k = self.kernel
+        t0 = time.perf_counter()
+        try:
+            if self.loop is None:
+                result = k.fn(*k.args, **k.kwargs)
+            else:
+                result = self.loop.run(k.fn(*k.args, **k.kwargs), self.timeout,
+                                       what=f"async kernel {k.name!r}")
+        except (KernelError, BudgetExceededError):
+            raise
+        except Exception as exc:
+            raise KernelError(k.name, exc, "checked") from exc
+        return result, time.perf_counter() - t0
+
+    def sample(self, number: int, disable_gc: bool) -> int:
+        k = self.kernel
+        gc_was_on = gc.isenabled()
+        if disable_gc:
+            gc.disable()
+        try:
+            if self._sync is not None:
+                return self._sync(number)
+            return self.loop.run(self._async_sample(number), self.timeout,  # type: ignore[union-attr]
+                                 what=f"async kernel {k.name!r}")
+        except (KernelError, BudgetExceededError):
+            raise
+        except Exception as exc:
+            raise KernelError(k.name, exc, "timed") from exc
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    async def _async_sample(self, number: int) -> int:
+        fn, args, kwargs = self.kernel.fn, self.kernel.args, self.kernel.kwargs
+        t0 = _CLOCK()
+        for _ in itertools.repeat(None, number):
+            await fn(*args, **kwargs)
+        return _CLOCK() - t0
+
+
+@dataclass
+class Timing:
+    """Time per call of one kernel: raw samples (seconds per call) and their statistics."""
+
+    name: str
+    samples: np.ndarray
+    number: int
+    overhead: float
+    disable_gc: bool = True
+    is_async: bool = False
+    elapsed: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def per_call(self) -> Estimate:
+        """Median seconds per call, loop overhead subtracted, with its 95% interval."""
+        if not hasattr(self, "_per_call"):
+            self._per_call = median_estimate(self.samples, "s")
+        return self._per_call
+
+    @property
+    def rounds(self) -> int:
+        return int(self.samples.size)
+
+    @property
+    def resolved(self) -> bool:
+        """False when the kernel costs less than the empty loop around it: too close to call."""
+        return bool(self.per_call.value >= self.overhead)
+
+    def _summary(self) -> str:
+        gc_state = "GC off" if self.disable_gc else "GC on"
+        return (f"{self.rounds} samples x {self.number:,} calls, {gc_state}, "
+                f"loop overhead {format_seconds(self.overhead)}/call subtracted")
+
+    def __repr__(self) -> str:
+        lines = [f"Timing {self.name!r}: {self.per_call} per call", f"  {self._summary()}"]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .html import table
+
+        e = self.per_call
+        return table(["kernel", "per call", "95% interval", "samples"],
+                     [[self.name, format_seconds(e.value),
+                       f"{format_seconds(e.low)} - {format_seconds(e.high)}", self.rounds]],
+                     notes=[self._summary(), *self.notes])
+
+    def plot(self, ax: Any = None) -> Any:
+        """The samples over time with the median and its interval; returns the Axes."""
+        from .plots import plot_timing
+
+        return plot_timing(self, ax=ax)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "per_call": self.per_call.to_dict(),
+                "samples": self.samples.tolist(), "number": self.number,
+                "overhead": self.overhead, "disable_gc": self.disable_gc,
+                "is_async": self.is_async, "elapsed": self.elapsed, "notes": list(self.notes)}
+
+
+@dataclass
+class Measurement:
+    """What `measure` returns: results of the check call and a Timing per kernel."""
+
+    results: dict[str, Any]
+    timings: dict[str, Timing]
+    rounds: int
+    elapsed: float
+    stopped_early: bool
+
+
+def measure(
+    kernels: list[Kernel],
+    budget: float,
+    disable_gc: bool = True,
+    on_checked: Callable[[dict[str, Any]], None] | None = None,
+    seed: int | None = None,
+) -> Measurement:
+    """Measure `kernels` side by side in interleaved rounds within `budget` seconds (scaled).
+
+    `on_checked` receives every kernel's result of the first call, before anything is timed
+    (compare() uses it to check that the kernels agree).
+    """
+    budget = check_budget(budget)
+    start = time.perf_counter()
+    needs_loop = any(k.is_async for k in kernels)
+    with ExitStack() as stack:
+        loop = stack.enter_context(LoopThread()) if needs_loop else None
+        runners = [_Runner(k, loop if k.is_async else None, timeout=budget) for k in kernels]
+
+        first = [r.call() for r in runners]
+        results = {r.kernel.name: res for r, (res, _) in zip(runners, first)}
+        if on_checked is not None:
+            on_checked(results)
+
+        # aim for about 40 rounds in the budget, each sample long enough for the clock
+        target = min(max(budget / (len(runners) * 40), 2e-4), 0.05)
+        calibrated = [_calibrate(r, seconds, target, disable_gc) for r, (_, seconds) in zip(runners, first)]
+        numbers = [n for n, _ in calibrated]
+        overhead_number = _calibrate_overhead(target / 4)
+
+        round_cost = sum(n * per_call for n, per_call in calibrated)
+        if time.perf_counter() - start + round_cost < budget / 2:
+            for r, n in zip(runners, numbers):  # warm-up sample, discarded
+                r.sample(n, disable_gc)
+
+        min_rounds = MIN_ROUNDS if round_cost * MIN_ROUNDS < budget else MIN_ROUNDS_SLOW
+        raw: list[list[float]] = [[] for _ in runners]
+        overheads: list[float] = []
+        rng = random.Random(seed)
+        order = list(range(len(runners)))
+        next_check = min_rounds
+        stopped_early = False
+        rounds = 0
+        while True:
+            round_start = time.perf_counter()
+            rng.shuffle(order)
+            for i in order:
+                raw[i].append(runners[i].sample(numbers[i], disable_gc) / 1e9 / numbers[i])
+            overheads.append(_empty_loop(overhead_number) / 1e9 / overhead_number)
+            rounds += 1
+            now = time.perf_counter()
+            if rounds < min_rounds:
+                continue
+            if rounds >= next_check:
+                next_check = rounds + max(5, rounds // 4)
+                if _precise_enough(raw, float(np.median(overheads))):
+                    stopped_early = True
+                    break
+            if now - start + (now - round_start) > budget:
+                break
+
+    overhead = float(np.median(overheads))
+    elapsed = time.perf_counter() - start
+    timings = {}
+    for runner, n, samples in zip(runners, numbers, raw):
+        k = runner.kernel
+        per_call = np.asarray(samples) - overhead
+        notes = []
+        if np.median(per_call) < overhead:
+            notes.append(f"too close to the loop overhead ({format_seconds(overhead)}) to "
+                         "resolve: put more work in each call")
+        timings[k.name] = Timing(k.name, np.maximum(per_call, 1e-12), n, overhead, disable_gc,
+                                 k.is_async, elapsed, notes)
+    return Measurement(results, timings, rounds, elapsed, stopped_early)
+
+
+def _calibrate(runner: _Runner, first_call: float, target: float,
+               disable_gc: bool) -> tuple[int, float]:
+    """Calls per sample so that one sample lasts about `target` seconds, and seconds per call."""
+    if first_call >= target:
+        return 1, first_call
+    number = 1
+    while True:
+        seconds = runner.sample(number, disable_gc) / 1e9
+        if seconds >= target / 5 or number >= 10**9:
+            break
+        number *= 10 if seconds < target / 100 else 2
+    return max(1, math.ceil(number * target / max(seconds, 1e-9))), seconds / number
+
+
+def _calibrate_overhead(target: float) -> int:
+    number = 1000
+    seconds = _empty_loop(number) / 1e9
+    return max(1000, math.ceil(number * target / max(seconds, 1e-9)))
+
+
+def _precise_enough(raw: list[list[float]], overhead: float) -> bool:
+    """True when every kernel's median and every ratio to the first kernel are within +-2%."""
+    arrays = [np.maximum(np.asarray(r) - overhead, 1e-12) for r in raw]
+    for a in arrays:
+        if median_estimate(a, seed=1).relative_half_width > PRECISION:
+            return False
+    for a in arrays[1:]:
+        if paired_ratio(a, arrays[0], seed=1).relative_half_width > PRECISION:
+            return False
+    return True
+
+
+def bench(fn: Callable[..., Any], *args: Any, budget: float = 0.5, disable_gc: bool = True,
+          name: str | None = None, **kwargs: Any) -> Timing:
+    """Time one callable: `pk.bench(fn, *args, **kwargs)` -> Timing.
+
+    Args:
+        fn: the function (sync or `async def`) to time; called as fn(*args, **kwargs).
+        budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
+        disable_gc: switch the garbage collector off during samples, as timeit does.
+        name: how to call it in reports; defaults to fn.__name__.
+    """
+    if not callable(fn):
+        raise TypeError(f"bench needs a callable, got {type(fn).__name__} {fn!r:.60}")
+    label = name or getattr(fn, "__name__", "kernel")
+    return measure([Kernel(label, fn, args, kwargs)], budget, disable_gc).timings[label]

@@ -1,0 +1,96 @@
+"""Verdict: a claim ("a is at least `by` times faster than b") judged against a 95% interval.
+
+The rule: with the ratio's interval [low, high] and the claimed factor `by`,
+holds when low >= by, refuted when high < by, inconclusive otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .stats import Estimate
+from .units import format_ratio
+
+_WORDS = {"faster": ("faster", "slower"), "smaller": ("smaller", "larger")}
+_COLORS = {"holds": "#2e7d32", "refuted": "#c62828", "inconclusive": "#9e6c00"}
+
+
+def check_factor(by: Any) -> float:
+    """`by` as a float; ValueError unless it is a finite number > 0."""
+    if isinstance(by, bool) or not isinstance(by, (int, float)) or not math.isfinite(by) or by <= 0:
+        raise ValueError(f"by must be a number > 0 (the claimed factor, e.g. by=10), got {by!r}")
+    return float(by)
+
+
+def judge(estimate: Estimate, by: float) -> str:
+    """The verdict rule applied to an interval."""
+    if estimate.low >= by:
+        return "holds"
+    if estimate.high < by:
+        return "refuted"
+    return "inconclusive"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The claim `subject` is at least `by` times `relation` ("faster"/"smaller") than `baseline`.
+
+    `estimate` is baseline / subject (time or bytes): above 1 means the subject wins.
+    """
+
+    subject: str
+    baseline: str
+    relation: str
+    by: float
+    estimate: Estimate
+
+    def __post_init__(self) -> None:
+        if self.relation not in _WORDS:
+            raise ValueError(f"relation must be one of {sorted(_WORDS)}, got {self.relation!r}")
+        check_factor(self.by)
+
+    @property
+    def status(self) -> str:
+        """"holds" | "refuted" | "inconclusive"."""
+        return judge(self.estimate, self.by)
+
+    @property
+    def holds(self) -> bool:
+        return self.status == "holds"
+
+    @property
+    def claim(self) -> str:
+        return f"{self.subject} is at least {format_ratio(self.by)} {self.relation} than {self.baseline}"
+
+    @property
+    def measured(self) -> str:
+        """What was measured, in the direction a reader would say it."""
+        e = self.estimate
+        better, worse = _WORDS[self.relation]
+        if e.value >= 1:
+            return (f"{self.subject} is {format_ratio(e.value)} {better} than {self.baseline} "
+                    f"(95%: {format_ratio(e.low)} - {format_ratio(e.high)})")
+        return (f"{self.subject} is {format_ratio(1 / e.value)} {worse} than {self.baseline} "
+                f"(95%: {format_ratio(1 / e.high)} - {format_ratio(1 / e.low)})")
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.measured}; claimed: {self.claim}"
+
+    def __repr__(self) -> str:
+        return f"Verdict({self})"
+
+    def _repr_html_(self) -> str:
+        from .html import escape
+
+        color = _COLORS[self.status]
+        return (f'<div style="font-family:sans-serif"><span style="background:{color};color:white;'
+                f'padding:1px 6px;border-radius:3px;font-weight:bold">{self.status}</span> '
+                f"{escape(self.measured)}<br><span style='color:#666;font-size:90%'>claimed: "
+                f"{escape(self.claim)}</span></div>")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "subject": self.subject, "baseline": self.baseline,
+                "relation": self.relation, "by": self.by, "estimate": self.estimate.to_dict(),
+                "text": str(self)}
