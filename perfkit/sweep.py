@@ -1,0 +1,214 @@
+"""sweep(): kernels compared at several input sizes; empirical complexity and crossovers."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from .compare import Comparison, compare_prepared
+from .kernels import as_kernels, check_budget, run_setup
+from .stats import Estimate, slope_estimate
+from .units import format_seconds
+from .verdict import Verdict
+
+# name -> growth g(n); a fit is time = a + b * g(n), with a, b >= 0
+COMPLEXITY_CLASSES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "O(1)": lambda n: np.zeros_like(n),
+    "O(log n)": np.log,
+    "O(n)": lambda n: n,
+    "O(n log n)": lambda n: n * np.log(n),
+    "O(n^2)": lambda n: n**2,
+}
+
+
+def check_sizes(n: Any) -> list[int]:
+    """The sizes as a sorted list of distinct ints >= 1; ValueError / TypeError otherwise."""
+    if isinstance(n, (str, bytes)) or not isinstance(n, Sequence) and not hasattr(n, "__iter__"):
+        raise TypeError(f"n must be a list of integer sizes, e.g. n=[10, 100, 1000], got {n!r:.60}")
+    sizes = list(n)
+    if not sizes:
+        raise ValueError("n is empty: give at least one size, e.g. n=[10, 100, 1000]")
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"n must hold integers, got {size!r} ({type(size).__name__})")
+        if size < 1:
+            raise ValueError(f"n must hold sizes >= 1, got {size}")
+    return sorted(set(int(s) for s in sizes))
+
+
+def fit_complexity(n: np.ndarray, t: np.ndarray) -> tuple[str, dict[str, float]]:
+    """The simplest complexity class that fits t(n) about as well as the best one.
+
+    Each class is fitted as t = a + b*g(n) (a, b >= 0) by least squares on relative error;
+    returns the chosen class and every class's median relative error.
+    """
+    n = np.asarray(n, dtype=float)
+    t = np.asarray(t, dtype=float)
+    w = 1.0 / t
+    residuals = {}
+    for name, growth in COMPLEXITY_CLASSES.items():
+        g = growth(n)
+        fits = [(float(np.median(t)), 0.0)]  # constant only
+        if np.ptp(g) > 0:
+            design = np.column_stack([np.ones_like(g), g]) * w[:, None]
+            (a, b), *_ = np.linalg.lstsq(design, t * w, rcond=None)
+            if b > 0:
+                fits.append((max(float(a), 0.0), float(b)))
+            g_only = float(np.sum(w * w * g * t) / np.sum((w * g) ** 2))  # a = 0
+            fits.append((0.0, max(g_only, 0.0)))
+        # scored by the median relative error, so one size disturbed by a cache edge
+        # does not decide the class
+        residuals[name] = min(float(np.median(np.abs((a + b * g) * w - 1))) for a, b in fits)
+    best = min(residuals.values())
+    for name in COMPLEXITY_CLASSES:  # simplest first
+        if residuals[name] <= best + 0.05:
+            return name, residuals
+    return min(residuals, key=residuals.__getitem__), residuals  # pragma: no cover
+
+
+def crossing(n: Sequence[float], log_ratio: Sequence[float]) -> float | None:
+    """First n where log_ratio changes sign, interpolated on log n; None if it never does."""
+    for (n0, r0), (n1, r1) in zip(zip(n, log_ratio), zip(n[1:], log_ratio[1:])):
+        if r0 == 0:
+            return float(n0)
+        if (r0 < 0) != (r1 < 0):
+            frac = r0 / (r0 - r1)
+            return float(math.exp(math.log(n0) + frac * (math.log(n1) - math.log(n0))))
+    return None
+
+
+@dataclass
+class Sweep:
+    """One Comparison per input size n."""
+
+    comparisons: dict[int, Comparison]
+
+    @property
+    def n(self) -> list[int]:
+        return list(self.comparisons)
+
+    @property
+    def names(self) -> list[str]:
+        return next(iter(self.comparisons.values())).names
+
+    def __getitem__(self, n: int) -> Comparison:
+        if n not in self.comparisons:
+            raise ValueError(f"n={n!r} was not measured; the sizes are {self.n}")
+        return self.comparisons[n]
+
+    def _known(self, name: str, argument: str = "name") -> str:
+        if name not in self.names:
+            raise ValueError(f"{argument} {name!r} is not a kernel of this sweep; the kernels are {self.names}")
+        return name
+
+    @property
+    def per_call(self) -> dict[str, list[Estimate]]:
+        """name -> one Estimate of seconds per call for each n."""
+        return {name: [c[name].per_call for c in self.comparisons.values()] for name in self.names}
+
+    def exponent(self, name: str) -> Estimate:
+        """Slope of log(time) against log(n), with a 95% bootstrap interval (1 is linear)."""
+        self._known(name)
+        return slope_estimate(np.array(self.n), [c[name].samples for c in self.comparisons.values()])
+
+    def complexity(self, name: str) -> str:
+        """The complexity class that best explains time per call against n."""
+        self._known(name)
+        if len(self.n) < 3:
+            raise ValueError("complexity needs at least three sizes in n")
+        medians = np.array([e.value for e in self.per_call[name]])
+        return fit_complexity(np.array(self.n, dtype=float), medians)[0]
+
+    def ratio(self, numerator: str, denominator: str) -> list[Estimate]:
+        """time(numerator) / time(denominator) at each n."""
+        return [c.ratio(self._known(numerator, "numerator"), self._known(denominator, "denominator"))
+                for c in self.comparisons.values()]
+
+    def crossover(self, a: str, b: str) -> float | None:
+        """The n (interpolated) where a and b change places, or None if they never do."""
+        return crossing(self.n, [math.log(r.value) for r in self.ratio(a, b)])
+
+    def verdict(self, name: str, faster_than: str, by: float = 1.0, *, n: int) -> Verdict:
+        """The verdict of compare() at one size n."""
+        return self[n].verdict(name, faster_than=faster_than, by=by)
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        headers = ["n", *self.names]
+        rows = [[f"{n:,}", *(format_seconds(c[k].per_call.value) for k in self.names)]
+                for n, c in self.comparisons.items()]
+        if len(self.n) >= 3:
+            rows.append(["complexity", *(self.complexity(k) for k in self.names)])
+        if len(self.n) >= 2:
+            rows.append(["log-log slope", *(f"{self.exponent(k).value:.2f}" for k in self.names)])
+        return headers, rows
+
+    def __repr__(self) -> str:
+        headers, rows = self._table()
+        widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+        lines = ["Sweep (median time per call)"]
+        lines += ["  " + "  ".join(str(c).rjust(w) for c, w in zip(r, widths)) for r in [headers, *rows]]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .html import table
+
+        headers, rows = self._table()
+        elapsed = sum(c.elapsed for c in self.comparisons.values())
+        return table(headers, rows, caption="Sweep: median time per call",
+                     notes=[f"{len(self.n)} sizes measured in {elapsed:.1f} s"])
+
+    def plot(self, ax: Any = None, relative_to: str | None = None) -> Any:
+        """Time per call against n on log-log axes, with 95% bands; returns the Axes."""
+        from .plots import plot_sweep
+
+        return plot_sweep(self, ax=ax, relative_to=relative_to)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "comparisons": {str(n): c.to_dict() for n, c in self.comparisons.items()}}
+
+
+def sweep(
+    kernels: Mapping[str, Callable[..., Any]],
+    setup: Callable[[int], Any] | None = None,
+    n: Sequence[int] = (10, 100, 1_000, 10_000),
+    budget: float = 2.0,
+    check: bool = True,
+    disable_gc: bool = True,
+    progress: bool | None = None,
+) -> Sweep:
+    """Compare kernels at every size in `n`: `setup(n)` makes each input.
+
+    Args:
+        kernels: name -> callable, each called with the value setup(n) returns.
+        setup: makes the input of size n, outside the timing. Without it, kernels get n.
+        n: the sizes, integers >= 1.
+        budget: seconds of measuring in all, shared equally by the sizes.
+        check: check that the kernels agree at every size before timing it.
+        progress: show a progress bar (tqdm); None shows one only if the sweep takes a while.
+    """
+    fns = as_kernels(kernels)
+    sizes = check_sizes(n)
+    per_size = check_budget(budget) / len(sizes)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(sizes, desc="sweep", unit="size", leave=False,
+               disable=progress is False, delay=0 if progress else 1.0)
+    comparisons = {}
+    try:
+        for size in bar:
+            value = run_setup(setup, size) if setup is not None else size
+            # the budget is already scaled: keep PERFKIT_BUDGET_SCALE from applying twice
+            comparisons[size] = compare_prepared(fns, value, per_size / _scale(), check, disable_gc)
+    finally:
+        bar.close()
+    return Sweep(comparisons)
+
+
+def _scale() -> float:
+    from .kernels import budget_scale
+
+    return budget_scale()
