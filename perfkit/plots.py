@@ -51,10 +51,196 @@ def seconds_axis(axis: Any) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_seconds(v) if v > 0 else "0"))
 
 
-def bytes_axis(axis: Any) -> None:
-    """Label tick values on a bytes axis as B / KiB / MiB."""
-    from matplotlib.ticker import FuncFormatter
+def bytes_axis(axis: Any, log: bool = False) -> None:
+    """Ticks on a bytes axis at round binary sizes (1 KiB, 4 KiB, ... or 0, 10, 20 MiB)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
     from .units import format_bytes
 
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_bytes(v)))
+    def label(v: float, _pos: Any = None) -> str:
+        return format_bytes(v).replace(".00 ", " ").replace(".0 ", " ")
+
+    if log:
+        axis.set_major_locator(LogLocator(base=1024, subs=(1.0, 4.0, 16.0, 64.0, 256.0)))
+        axis.set_minor_formatter(NullFormatter())
+    else:
+        class _BinaryLocator(MaxNLocator):
+            def tick_values(self, vmin: float, vmax: float) -> Any:
+                unit = max([u for u in (1, 1024, 1024**2, 1024**3) if u <= max(abs(vmin), abs(vmax))] or [1])
+                return super().tick_values(vmin / unit, vmax / unit) * unit
+
+        axis.set_major_locator(_BinaryLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(FuncFormatter(label))
+
+
+def _log_if_wide(values: "list[float]", threshold: float = 20.0) -> bool:
+    positive = [v for v in values if v > 0]
+    return bool(positive) and max(positive) / min(positive) > threshold
+
+
+def _clear_minor(axis: Any) -> None:
+    from matplotlib.ticker import NullFormatter
+
+    axis.set_minor_formatter(NullFormatter())
+
+
+def plot_timing(timing: Any, ax: "Axes | None" = None) -> "Axes":
+    """Each sample's time per call in the order taken, the median and its 95% interval."""
+    with style():
+        ax = axes(ax)
+        e = timing.per_call
+        ax.plot(range(1, timing.rounds + 1), timing.samples, "o", ms=4, alpha=0.7, label="samples")
+        ax.axhline(e.value, color="C1", label="median")
+        ax.axhspan(e.low, e.high, color="C1", alpha=0.2, label="95% interval of the median")
+        seconds_axis(ax.yaxis)
+        ax.set_xlabel("sample (in the order taken)")
+        ax.set_ylabel("time per call")
+        ax.set_title(f"{timing.name}: time per call ({timing.number:,} calls per sample)")
+        ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_comparison(comparison: Any, ax: "Axes | None" = None) -> "Axes":
+    """Horizontal bars of median time per call with 95% intervals, fastest at the top."""
+    from .units import format_ratio
+
+    with style():
+        ax = axes(ax)
+        names = sorted(comparison.names, key=lambda n: comparison[n].per_call.value, reverse=True)
+        est = [comparison[n].per_call for n in names]
+        values = [e.value for e in est]
+        errors = [[e.value - e.low for e in est], [e.high - e.value for e in est]]
+        ax.barh(names, values, xerr=errors, color="C0", alpha=0.8, capsize=4)
+        fastest = comparison.fastest
+        for y, name in enumerate(names):
+            label = "fastest" if name == fastest else f"{format_ratio(comparison.ratio(name, fastest).value)} slower"
+            ax.annotate(f"  {label}", (values[y], y), va="center", fontsize=8)
+        if _log_if_wide(values):
+            ax.set_xscale("log")
+            _clear_minor(ax.xaxis)
+        seconds_axis(ax.xaxis)
+        ax.set_xlabel("time per call (median, 95% interval)" + (", log scale" if _log_if_wide(values) else ""))
+        ax.set_title("Time per call")
+        ax.margins(x=0.25)
+    return ax
+
+
+def plot_sweep(sweep: Any, ax: "Axes | None" = None, relative_to: "str | None" = None) -> "Axes":
+    """Time per call against n on log-log axes with 95% bands (or the ratio to one kernel)."""
+    with style():
+        ax = axes(ax)
+        n = sweep.n
+        for i, name in enumerate(sweep.names):
+            if relative_to is not None:
+                if name == relative_to:
+                    continue
+                est = sweep.ratio(name, relative_to)
+            else:
+                est = sweep.per_call[name]
+            label = name if len(n) < 3 or relative_to else f"{name} ({sweep.complexity(name)})"
+            ax.plot(n, [e.value for e in est], "o-", color=f"C{i}", label=label, ms=4)
+            ax.fill_between(n, [e.low for e in est], [e.high for e in est], color=f"C{i}", alpha=0.2)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        _clear_minor(ax.yaxis)
+        ax.set_xlabel("n (input size, log scale)")
+        if relative_to is None:
+            seconds_axis(ax.yaxis)
+            ax.set_ylabel("time per call (log scale)")
+            ax.set_title("Time per call against input size (bands: 95% intervals)")
+        else:
+            ax.axhline(1.0, color="grey", lw=1, ls="--")
+            ax.set_ylabel(f"time / time of {relative_to} (log scale)")
+            ax.set_title(f"Time relative to {relative_to} (above 1: slower than {relative_to})")
+        ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_memory_comparison(comparison: Any, ax: "Axes | None" = None) -> "Axes":
+    """Horizontal bars of peak bytes per kernel, smallest at the top."""
+    from .units import format_bytes
+
+    with style():
+        ax = axes(ax)
+        names = sorted(comparison.names, key=lambda n: comparison.peak[n].value, reverse=True)
+        values = [max(comparison.peak[n].value, 1.0) for n in names]
+        ax.barh(names, values, color="C2", alpha=0.8)
+        for y, v in enumerate(values):
+            ax.annotate(f"  {format_bytes(v)}", (v, y), va="center", fontsize=8)
+        wide = _log_if_wide(values)
+        if wide:
+            ax.set_xscale("log")
+        bytes_axis(ax.xaxis, log=wide)
+        ax.set_xlabel("peak memory of one call (tracemalloc)" + (", log scale" if wide else ""))
+        ax.set_title("Peak memory per call")
+        ax.margins(x=0.25)
+    return ax
+
+
+def plot_memory_timeline(timeline: Any, ax: "Axes | None" = None, label: "str | None" = None) -> "Axes":
+    """RSS above its value at the start, over the call's life; tracemalloc's peak as a line."""
+    with style():
+        ax = axes(ax)
+        name = label or timeline.name
+        line, = ax.plot(timeline.times, timeline.rss_bytes - timeline.baseline, "-", lw=1.5,
+                        label=f"{name}: RSS above start (memory_profiler)")
+        if timeline.tracemalloc_peak is not None:
+            ax.axhline(timeline.tracemalloc_peak, color=line.get_color(), ls="--", lw=1,
+                       label=f"{name}: tracemalloc peak")
+        bytes_axis(ax.yaxis)
+        ax.set_xlabel("time since the call started (s)")
+        ax.set_ylabel("memory above start")
+        ax.set_title("Memory over a call's life")
+        ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def _time_unit(seconds: float) -> tuple[float, str]:
+    """The scale and name (ns, µs, ms, s) that suit the largest value on a seconds axis."""
+    for scale, name in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
+        if seconds >= scale:
+            return scale, name
+    return 1e-9, "ns"
+
+
+def _snippet(text: str | None, width: int = 38) -> str:
+    text = "(source unavailable)" if text is None else " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plot_call_profile(profile: Any, ax: "Axes | None" = None) -> "Axes":
+    """Horizontal bars of the top functions of a CallProfile: cumulative and own time, slowest on top."""
+    rows = profile.rows[: profile.top]
+    with style():
+        ax = axes(ax)
+        scale, unit = _time_unit(max((r.cumulative_time for r in rows), default=0.0))
+        ys = list(range(len(rows)))
+        ax.barh([y - 0.2 for y in ys], [r.cumulative_time / scale for r in rows], height=0.4,
+                label="cumulative (with callees)", color="#4c72b0")
+        ax.barh([y + 0.2 for y in ys], [r.own_time / scale for r in rows], height=0.4,
+                label="own (without callees)", color="#dd8452")
+        ax.set_yticks(ys, [f"{_snippet(r.name, 30)}  ({r.location})" for r in rows], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(f"time in one run ({unit})")
+        ax.set_title(f"cProfile of {profile.function}: top {len(rows)} of {len(profile.rows)} functions")
+        ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def plot_line_profile(profile: Any, ax: "Axes | None" = None, top: int = 20) -> "Axes":
+    """Horizontal bars of time per line of a LineProfile, hottest line on top."""
+    several = sum(1 for f in profile.functions if f.rows) > 1
+    lines = sorted(((f, r) for f in profile.functions for r in f.rows), key=lambda fr: -fr[1].time)[:top]
+    with style():
+        ax = axes(ax)
+        scale, unit = _time_unit(max((r.time for _, r in lines), default=0.0))
+        ys = list(range(len(lines)))
+        ax.barh(ys, [r.time / scale for _, r in lines], color="#4c72b0")
+        for y, (_, r) in zip(ys, lines):
+            ax.annotate(f" {r.share:.0%}", (r.time / scale, y), va="center", fontsize=8)
+        labels = [(f"{f.name} " if several else "") + f"L{r.line}: {_snippet(r.source)}" for f, r in lines]
+        ax.set_yticks(ys, labels, fontsize=8, family="monospace")
+        ax.invert_yaxis()
+        ax.set_xlabel(f"time on the line in one run ({unit}); % = share of its function")
+        ax.set_title(f"line_profiler: time per line of {profile.function}")
+    return ax
