@@ -22,24 +22,18 @@ from .errors import (
 )
 from .stats import Estimate
 
+# Functions that share their module's name are bound eagerly: once `perfkit.compare` (the
+# module) is imported, a lazy lookup would find the module instead of the function.
+from .compare import Comparison, compare
+from .memory import MemoryComparison, MemoryTimeline, MemoryUse, bytes_per_object, compare_memory, memory, memory_timeline
+from .sweep import Sweep, sweep
+from .timing import Timing, bench
+from .verdict import Verdict
+
 __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY = {
-    "bench": "timing",
-    "Timing": "timing",
-    "compare": "compare",
-    "Comparison": "compare",
-    "sweep": "sweep",
-    "Sweep": "sweep",
-    "memory": "memory",
-    "compare_memory": "memory",
-    "bytes_per_object": "memory",
-    "memory_timeline": "memory",
-    "MemoryUse": "memory",
-    "MemoryComparison": "memory",
-    "MemoryTimeline": "memory",
-    "Verdict": "verdict",
     "run_async": "aio",
     "loop_lag": "aio",
     "LatencyServer": "servers",
@@ -50,6 +44,20 @@ _LAZY = {
 }
 
 __all__ = [
+    "bench",
+    "Timing",
+    "compare",
+    "Comparison",
+    "sweep",
+    "Sweep",
+    "memory",
+    "compare_memory",
+    "bytes_per_object",
+    "memory_timeline",
+    "MemoryUse",
+    "MemoryComparison",
+    "MemoryTimeline",
+    "Verdict",
     "BudgetExceededError",
     "Estimate",
     "KernelError",
@@ -60,7 +68,13 @@ __all__ = [
 ]
 
 
+# submodules a notebook reaches as attributes: pk.widgets.explore(...)
+_SUBMODULES = {"widgets", "plots"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'perfkit' has no attribute {name!r}")

@@ -1,0 +1,5 @@
+"""Shared test setup: draw without a screen."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")

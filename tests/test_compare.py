@@ -1,0 +1,112 @@
+import asyncio
+import json
+import time
+
+import pytest
+
+import perfkit as pk
+
+
+def _data():
+    items = list(range(10_000))
+    return items, set(items)
+
+
+def test_set_beats_list_by_far_and_the_verdict_says_so():
+    c = pk.compare({"list": lambda d: 9_999 in d[0], "set": lambda d: 9_999 in d[1]}, setup=_data, budget=0.5)
+    assert c.fastest == "set"
+    assert c.verdict("set", faster_than="list", by=10).status == "holds"
+    assert c.verdict("list", faster_than="set", by=1).status == "refuted"
+    assert c.ratio("list", "set").value > 10
+
+
+def test_kernels_that_disagree_raise_before_anything_is_timed():
+    calls = []
+
+    def right(d):
+        calls.append(1)
+        return 1
+
+    with pytest.raises(pk.KernelMismatchError, match=r"'right' and 'wrong'.*1.*2"):
+        pk.compare({"right": right, "wrong": lambda d: 2}, setup=lambda: None)
+    assert calls == [1]
+
+
+def test_check_false_skips_the_comparison_of_results():
+    c = pk.compare({"a": lambda: 1, "b": lambda: 2}, check=False, budget=0.1)
+    assert set(c.names) == {"a", "b"}
+
+
+def test_each_kernel_gets_its_own_copy_of_a_mutable_input():
+    seen = {}
+
+    def grower(items):
+        items.append(0)
+        return None
+
+    def reader(items):
+        seen.setdefault("len", len(items))
+        return None
+
+    original = [1, 2, 3]
+    pk.compare({"grower": grower, "reader": reader}, setup=lambda: original, budget=0.1)
+    assert seen["len"] == 3
+    assert original == [1, 2, 3]
+
+
+def test_async_and_sync_kernels_side_by_side():
+    async def a():
+        await asyncio.sleep(0.002)
+        return 1
+
+    def s():
+        time.sleep(0.002)
+        return 1
+
+    c = pk.compare({"async": a, "sync": s}, budget=0.3)
+    assert c["async"].is_async and not c["sync"].is_async
+
+
+def test_setup_that_raises_names_setup():
+    def setup():
+        raise OSError("disk gone")
+
+    with pytest.raises(pk.SetupError, match="setup\\(\\) raised OSError: disk gone"):
+        pk.compare({"a": len}, setup=setup)
+
+
+def test_unknown_names_and_bad_factors_are_refused():
+    c = pk.compare({"a": lambda: 1, "b": lambda: 1}, budget=0.05)
+    with pytest.raises(ValueError, match="'c' is not a kernel.*\\['a', 'b'\\]"):
+        c.verdict("c", faster_than="a")
+    with pytest.raises(ValueError, match="faster_than 'z'"):
+        c.verdict("a", faster_than="z")
+    with pytest.raises(ValueError, match="by must be a number > 0"):
+        c.verdict("a", faster_than="b", by=0)
+    with pytest.raises(ValueError, match="by must be"):
+        c.verdict("a", faster_than="b", by=-2)
+
+
+def test_same_kernel_twice_is_not_called_faster():
+    def work():
+        return sum(range(200))
+
+    statuses = [pk.compare({"a": work, "b": work}, budget=0.2).verdict("a", faster_than="b").status
+                for _ in range(3)]
+    assert statuses.count("inconclusive") >= 2
+
+
+def test_a_clear_case_stops_early():
+    start = time.perf_counter()
+    c = pk.compare({"slow": lambda: time.sleep(0.002), "fast": lambda: None}, budget=8)
+    assert c.stopped_early
+    assert time.perf_counter() - start < 8
+
+
+def test_comparison_shows_saves_and_draws():
+    c = pk.compare({"a": lambda: 1, "b": lambda: sum(range(100))}, budget=0.1)
+    assert "fastest" in repr(c) and "<table" in c._repr_html_()
+    data = json.loads(json.dumps(c.to_dict()))
+    assert data["fastest"] == c.fastest and set(data["timings"]) == {"a", "b"}
+    ax = c.plot()
+    assert ax.get_title() and ax.get_xlabel()

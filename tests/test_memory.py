@@ -1,0 +1,98 @@
+import json
+import tracemalloc
+from collections import namedtuple
+
+import pytest
+
+import perfkit as pk
+
+
+def test_peak_of_a_temporary_list_and_what_is_retained():
+    def make_and_drop():
+        big = [0] * 100_000
+        return len(big)
+
+    m = pk.memory(make_and_drop)
+    assert m.peak_bytes >= 800_000
+    assert m.retained_bytes < 10_000
+    kept = pk.memory(lambda: [0] * 100_000)
+    assert kept.retained_bytes >= 800_000
+
+
+def test_generator_peak_is_flat_and_the_verdict_says_so():
+    mc = pk.compare_memory({"list": lambda d: sum([x * 2 for x in d]), "gen": lambda d: sum(x * 2 for x in d)},
+                           setup=lambda: list(range(100_000)))
+    assert mc.smallest == "gen"
+    assert mc.verdict("gen", smaller_than="list", by=100).holds
+    assert "smaller" in str(mc.verdict("gen", smaller_than="list", by=100))
+    assert json.loads(json.dumps(mc.to_dict()))["smallest"] == "gen"
+    assert mc.plot().get_title()
+
+
+def test_memory_kernels_that_disagree_raise():
+    with pytest.raises(pk.KernelMismatchError):
+        pk.compare_memory({"a": lambda: [1], "b": lambda: [2]})
+
+
+def test_bytes_per_object_sees_slots_save_memory():
+    class Plain:
+        def __init__(self):
+            self.a, self.b, self.c, self.d = 1, 2, 3, 4
+
+    class Slotted:
+        __slots__ = ("a", "b", "c", "d")
+
+        def __init__(self):
+            self.a, self.b, self.c, self.d = 1, 2, 3, 4
+
+    plain, slotted = pk.bytes_per_object(Plain), pk.bytes_per_object(Slotted)
+    assert slotted.value < plain.value
+    assert slotted.unit == "B"
+    Point = namedtuple("Point", "a b c d")
+    assert 40 <= pk.bytes_per_object(lambda: Point(1, 2, 3, 4)).value <= 200
+
+
+def test_tracemalloc_is_off_after_a_kernel_raises():
+    def broken():
+        raise ValueError("bad")
+
+    with pytest.raises(pk.KernelError, match="'broken' raised ValueError") as info:
+        pk.memory(broken)
+    assert isinstance(info.value.__cause__, ValueError)
+    assert not tracemalloc.is_tracing()
+    with pytest.raises(pk.KernelError):
+        pk.bytes_per_object(broken)
+    assert not tracemalloc.is_tracing()
+
+
+def test_memory_leaves_an_outer_tracemalloc_running():
+    tracemalloc.start()
+    try:
+        pk.memory(lambda: [0] * 10)
+        assert tracemalloc.is_tracing()
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("n", [0, -5, 2.5, True])
+def test_bytes_per_object_needs_a_positive_count(n):
+    with pytest.raises(ValueError, match="n must be an integer >= 1"):
+        pk.bytes_per_object(object, n=n)
+
+
+def test_rss_timeline_sees_a_short_peak_that_the_end_minus_start_delta_misses():
+    import time
+
+    def spike():
+        block = bytearray(60 * 2**20)
+        block[::4096] = b"x" * len(block[::4096])  # touch the pages so RSS really grows
+        time.sleep(0.1)
+        del block
+        time.sleep(0.05)
+
+    tl = pk.memory_timeline(spike, interval=0.005)
+    assert tl.rss_peak_increase > 30 * 2**20
+    assert tl.rss_delta < 10 * 2**20
+    assert tl.tracemalloc_peak >= 60 * 2**20
+    assert tl.plot().get_ylabel()
+    assert json.loads(json.dumps(tl.to_dict()))["name"] == "spike"

@@ -1,0 +1,72 @@
+import json
+
+import numpy as np
+import pytest
+
+import perfkit as pk
+from perfkit.sweep import check_sizes, crossing, fit_complexity
+
+N = np.array([10, 100, 1_000, 10_000, 100_000, 1_000_000], dtype=float)
+CLASSES = {
+    "O(1)": lambda n: 50 + 0 * n,
+    "O(log n)": lambda n: 100 + 15 * np.log2(n),
+    "O(n)": lambda n: 40 + 0.5 * n,
+    "O(n log n)": lambda n: 200 + 2 * n * np.log(n),
+    "O(n^2)": lambda n: 50 + 0.1 * n**2,
+}
+
+
+@pytest.mark.parametrize("name", list(CLASSES))
+def test_complexity_is_recognised_on_made_up_timings(name):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        t = CLASSES[name](N) * rng.lognormal(0, 0.03, N.size)
+        assert fit_complexity(N, t)[0] == name
+
+
+def test_one_size_disturbed_by_a_cache_edge_does_not_make_o1_linear():
+    t = np.array([37.5, 37.5, 37.6, 38.2, 39.2, 66.1])
+    assert fit_complexity(N, t)[0] == "O(1)"
+
+
+def test_crossing_interpolates_on_log_n():
+    assert crossing([10, 100], [-1.0, 1.0]) == pytest.approx(np.sqrt(10 * 100))
+    assert crossing([10, 100, 1000], [1.0, 2.0, 3.0]) is None
+
+
+@pytest.mark.parametrize("n, error", [([], ValueError), ([0, 10], ValueError), ([1.5], TypeError),
+                                       (["10"], TypeError), ("100", TypeError), ([True], TypeError),
+                                       (None, TypeError)])
+def test_bad_sizes(n, error):
+    with pytest.raises(error, match="n "):
+        check_sizes(n)
+
+
+def test_bad_sizes_time_nothing():
+    calls = []
+    with pytest.raises(ValueError):
+        pk.sweep({"a": lambda n: calls.append(n)}, n=[])
+    assert calls == []
+
+
+def test_list_grows_with_n_and_set_does_not():
+    s = pk.sweep({"list": lambda d: -1 in d[0], "set": lambda d: -1 in d[1]},
+                 setup=lambda n: (list(range(n)), set(range(n))), n=[10, 100, 1_000, 10_000], budget=1.5)
+    assert s.exponent("list").value > 0.6
+    assert s.exponent("set").value < 0.3
+    assert s.complexity("list") == "O(n)"
+    assert s.verdict("set", faster_than="list", by=10, n=10_000).holds
+    assert len(s.per_call["set"]) == 4
+    assert json.loads(json.dumps(s.to_dict()))["n"] == [10, 100, 1_000, 10_000]
+    assert "O(n)" in repr(s) and "<table" in s._repr_html_()
+    assert "log" in s.plot().get_xscale()
+    with pytest.raises(ValueError, match="n=5 was not measured"):
+        s[5]
+    with pytest.raises(ValueError, match="'tuple' is not a kernel"):
+        s.exponent("tuple")
+
+
+def test_setup_gets_n_and_kernels_get_its_value():
+    seen = []
+    pk.sweep({"len": lambda d: seen.append(len(d))}, setup=lambda n: [0] * n, n=[3, 7], budget=0.1)
+    assert {3, 7} <= set(seen)

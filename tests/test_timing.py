@@ -1,0 +1,135 @@
+"""The measuring engine. Real timers are tested only coarsely: the machine is shared."""
+
+import asyncio
+import gc
+import json
+import time
+
+import pytest
+
+import perfkit as pk
+
+
+def test_a_10_ms_sleep_is_measured_between_9_and_30_ms():
+    t = pk.bench(time.sleep, 0.01, budget=0.3)
+    assert 0.009 <= t.per_call.value <= 0.030
+    assert t.per_call.low <= t.per_call.value <= t.per_call.high
+
+
+def test_async_kernel_is_awaited():
+    async def nap():
+        await asyncio.sleep(0.01)
+
+    t = pk.bench(nap, budget=0.3)
+    assert t.is_async
+    assert 0.009 <= t.per_call.value <= 0.030
+
+
+def test_async_kernel_works_inside_a_running_event_loop():
+    async def nap():
+        await asyncio.sleep(0.005)
+
+    async def notebook_cell():  # a Jupyter kernel runs its cells with a loop running
+        return pk.bench(nap, budget=0.2)
+
+    t = asyncio.run(notebook_cell())
+    assert 0.004 <= t.per_call.value <= 0.030
+
+
+def test_a_slow_kernel_runs_a_few_times_not_hundreds():
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.2)
+
+    start = time.perf_counter()
+    t = pk.bench(slow, budget=0.05)
+    assert len(calls) <= 6
+    assert t.rounds >= 3
+    assert time.perf_counter() - start < 3
+
+
+def test_budget_is_honoured_within_a_small_factor_for_a_fast_kernel():
+    start = time.perf_counter()
+    pk.bench(lambda: sum(range(50)), budget=0.3)
+    assert time.perf_counter() - start < 1.5
+
+
+def test_budget_scale_shrinks_the_measurement(monkeypatch):
+    monkeypatch.setenv("PERFKIT_BUDGET_SCALE", "0.1")
+    start = time.perf_counter()
+    pk.bench(lambda: sum(range(50)), budget=3)
+    assert time.perf_counter() - start < 1.5
+
+
+def test_gc_is_off_during_samples_and_restored_after():
+    states = []
+    t = pk.bench(lambda: states.append(gc.isenabled()), budget=0.1)
+    assert t.disable_gc
+    assert states.count(False) > states.count(True)
+    assert gc.isenabled()
+    states.clear()
+    t = pk.bench(lambda: states.append(gc.isenabled()), budget=0.1, disable_gc=False)
+    assert not t.disable_gc and all(states)
+    assert t.to_dict()["disable_gc"] is False
+
+
+def test_loop_overhead_is_measured_and_subtracted():
+    t = pk.bench(lambda: None, budget=0.2)
+    assert 0 < t.overhead < 1e-6
+    assert t.per_call.value < 1e-6
+    assert "overhead" in repr(t)
+
+
+def test_kernel_that_raises_is_named_and_chained():
+    def broken():
+        raise ZeroDivisionError("nope")
+
+    with pytest.raises(pk.KernelError, match="kernel 'broken' raised ZeroDivisionError") as info:
+        pk.bench(broken, budget=0.1)
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+def test_kernel_that_fails_only_later_is_caught_while_timing():
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) > 3:
+            raise RuntimeError("worn out")
+
+    with pytest.raises(pk.KernelError, match="'flaky' raised RuntimeError"):
+        pk.bench(flaky, budget=0.1)
+
+
+def test_async_kernel_that_never_finishes_is_stopped_at_the_budget():
+    async def forever():
+        await asyncio.Event().wait()
+
+    start = time.perf_counter()
+    with pytest.raises(pk.BudgetExceededError, match="'forever'"):
+        pk.bench(forever, budget=0.2)
+    assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize("budget", [0, -0.5, "1s", None])
+def test_bad_budget_times_nothing(budget):
+    calls = []
+    with pytest.raises(ValueError, match="budget"):
+        pk.bench(lambda: calls.append(1), budget=budget)
+    assert calls == []
+
+
+def test_non_callable_is_refused():
+    with pytest.raises(TypeError, match="bench needs a callable"):
+        pk.bench(42)
+
+
+def test_timing_shows_itself_and_saves_as_json():
+    t = pk.bench(lambda: None, budget=0.05, name="noop")
+    assert "noop" in repr(t) and "noop" in t._repr_html_()
+    data = json.loads(json.dumps(t.to_dict()))
+    assert data["name"] == "noop" and len(data["samples"]) == t.rounds
+    ax = t.plot()
+    assert "noop" in ax.get_title()
