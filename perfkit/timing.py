@@ -220,8 +220,10 @@ def measure(
         if on_checked is not None:
             on_checked(results)
 
-        # aim for about 40 rounds in the budget, each sample long enough for the clock
-        target = min(max(budget / (len(runners) * 40), 2e-4), 0.05)
+        # aim for about 100 rounds in the budget; samples long enough for the clock (>= 0.2 ms)
+        # but short (<= 10 ms), so a neighbour's burst spoils few samples and the median
+        # sets them aside
+        target = min(max(budget / (len(runners) * 100), 2e-4), 0.01)
         calibrated = [_calibrate(r, seconds, target, disable_gc) for r, (_, seconds) in zip(runners, first)]
         numbers = [n for n, _ in calibrated]
         overhead_number = _calibrate_overhead(target / 4)

@@ -98,13 +98,14 @@ def test_same_kernel_twice_is_not_called_faster():
 
 def test_a_clear_case_stops_early():
     start = time.perf_counter()
-    c = pk.compare({"slow": lambda: time.sleep(0.002), "fast": lambda: None}, budget=8)
+    # sleeps: CPU-bound kernels on a loaded 2-core machine may never reach +-2%
+    c = pk.compare({"slow": lambda: time.sleep(0.006), "fast": lambda: time.sleep(0.003)}, budget=8)
     assert c.stopped_early
     assert time.perf_counter() - start < 8
 
 
 def test_comparison_shows_saves_and_draws():
-    c = pk.compare({"a": lambda: 1, "b": lambda: sum(range(100))}, budget=0.1)
+    c = pk.compare({"a": lambda: 1, "b": lambda: sum(range(100))}, budget=0.1, check=False)
     assert "fastest" in repr(c) and "<table" in c._repr_html_()
     data = json.loads(json.dumps(c.to_dict()))
     assert data["fastest"] == c.fastest and set(data["timings"]) == {"a", "b"}
