@@ -1,0 +1,93 @@
+"""The workbook's shape rules (../shared/DESIGN.md, "Notebooks"). nbval runs them; this reads them."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+NAME = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _text(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _h1_lines(markdown):
+    inside_fence = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            inside_fence = not inside_fence
+        elif not inside_fence and re.match(r"^# \S", line):
+            yield line
+
+
+def test_the_workbook_has_a_start_here_notebook():
+    assert any(p.name.startswith("00-start-here") for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_name_is_numbered_kebab_case(path):
+    assert NAME.match(path.name), f"{path.name}: use NN-kebab-title.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_without_outputs(path):
+    for i, cell in enumerate(_cells(path)):
+        if cell["cell_type"] == "code":
+            assert not cell.get("outputs"), f"{path.name}: cell {i} has stored outputs"
+            assert cell.get("execution_count") is None, f"{path.name}: cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_h1_in_cell_zero_then_setup_then_prose_and_code(path):
+    cells = _cells(path)
+    assert cells[0]["cell_type"] == "markdown" and _text(cells[0]).startswith("# "), \
+        f"{path.name}: cell 0 must be markdown starting with the H1 claim"
+    h1 = [line for c in cells if c["cell_type"] == "markdown" for line in _h1_lines(_text(c))]
+    assert len(h1) == 1, f"{path.name}: exactly one H1, found {h1}"
+    first_code = next(c for c in cells if c["cell_type"] == "code")
+    assert "import perfkit" in _text(first_code) and "platform" in _text(first_code), \
+        f"{path.name}: the setup cell imports perfkit and prints the Python version and machine"
+    markdown = sum(c["cell_type"] == "markdown" for c in cells)
+    code = sum(c["cell_type"] == "code" for c in cells)
+    assert markdown >= code, f"{path.name}: prose should outnumber code ({markdown} vs {code})"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_ends_with_a_summary_computed_by_the_run(path):
+    cells = _cells(path)
+    headings = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                and re.search(r"^## Summary", _text(c), re.M)]
+    assert headings, f"{path.name}: needs a '## Summary' section"
+    after = cells[headings[-1] + 1:]
+    assert any(c["cell_type"] == "code" for c in after), \
+        f"{path.name}: the summary's numbers come from a code cell, not typed in"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("00-")], ids=lambda p: p.name)
+def test_lessons_have_a_widget_and_asserted_verdicts(path):
+    code = "\n".join(_text(c) for c in _cells(path) if c["cell_type"] == "code")
+    assert "explore(" in code, f"{path.name}: needs a widget to explore (pk.widgets.explore)"
+    assert "verdict(" in code and re.search(r"^\s*assert ", code, re.M), \
+        f"{path.name}: needs verdict cells that assert what is robust"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_path_hacks_or_style_changes(path):
+    code = "\n".join(_text(c) for c in _cells(path) if c["cell_type"] == "code")
+    assert "sys.path" not in code, f"{path.name}: perfkit is installed; no sys.path hacks"
+    assert "plt.style.use" not in code and "rcParams[" not in code, f"{path.name}: no global style changes"
+
+
+def test_no_stray_notebooks():
+    folder = NOTEBOOKS[0].parent if NOTEBOOKS else None
+    if folder is None:
+        pytest.fail("no notebooks found")
+    stray = [p.name for p in folder.rglob("*") if "untitled" in p.name.lower() or "checkpoint" in p.name]
+    assert not stray
