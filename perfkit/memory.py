@@ -71,6 +71,12 @@ class MemoryUse:
                      [[self.name, format_bytes(self.peak_bytes), format_bytes(self.retained_bytes)]],
                      notes=["tracemalloc: bytes allocated by Python above the start of the call"])
 
+    def plot(self, ax: Any = None) -> Any:
+        """Two bars, peak and retained bytes; returns the Axes."""
+        from .plots import plot_memory_use
+
+        return plot_memory_use(self, ax=ax)
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "peak_bytes": self.peak_bytes, "retained_bytes": self.retained_bytes}
 

@@ -17,6 +17,7 @@ def test_peak_of_a_temporary_list_and_what_is_retained():
     assert m.retained_bytes < 10_000
     kept = pk.memory(lambda: [0] * 100_000)
     assert kept.retained_bytes >= 800_000
+    assert "peak" in repr(kept) and kept.plot().get_title()
 
 
 def test_generator_peak_is_flat_and_the_verdict_says_so():
