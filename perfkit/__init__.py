@@ -41,6 +41,7 @@ _LAZY = {
     "profile_lines": "profiling",
     "CallProfile": "profiling",
     "LineProfile": "profiling",
+    "object_sizes": "objects",
 }
 
 __all__ = [

@@ -244,3 +244,80 @@ def plot_line_profile(profile: Any, ax: "Axes | None" = None, top: int = 20) -> 
         ax.set_xlabel(f"time on the line in one run ({unit}); % = share of its function")
         ax.set_title(f"line_profiler: time per line of {profile.function}")
     return ax
+
+
+def plot_object_sizes(sizes: Any, ax: "Axes | None" = None, getsizeof: bool = False,
+                      total: bool = False) -> "Axes":
+    """Horizontal bars of bytes per live object per kind (smallest on top), optionally with
+    `sys.getsizeof` beside each bar; with `total`, the bytes of all `sizes.n` objects."""
+    from .units import format_bytes
+
+    scale = sizes.n if total else 1
+    with style():
+        ax = axes(ax)
+        names = sorted(sizes.names, key=lambda n: sizes[n].value, reverse=True)
+        est = [sizes[n] for n in names]
+        values = [e.value * scale for e in est]
+        errors = [[(e.value - e.low) * scale for e in est], [(e.high - e.value) * scale for e in est]]
+        ys = list(range(len(names)))
+        height = 0.4 if getsizeof else 0.8
+        offset = 0.2 if getsizeof else 0.0
+        ax.barh([y + offset for y in ys], values, height=height, xerr=errors, color="C2", alpha=0.85,
+                capsize=3, label="bytes_per_object (tracemalloc: all the object owns)")
+        for y, v in zip(ys, values):
+            ax.annotate(f" {format_bytes(round(v))}", (v, y + offset), va="center", fontsize=8)
+        if getsizeof:
+            shallow = [sizes.getsizeof[n] * scale for n in names]
+            ax.barh([y - offset for y in ys], shallow, height=height, color="C7", alpha=0.7,
+                    label="sys.getsizeof (the object's own block only)")
+            for y, v in zip(ys, shallow):
+                ax.annotate(f" {format_bytes(v)}", (v, y - offset), va="center", fontsize=8, color="#555")
+            ax.legend(loc="upper right", fontsize=8)  # the smallest kinds sit at the top, short bars
+        ax.set_yticks(ys, names)
+        bytes_axis(ax.xaxis)
+        what = f"memory of {sizes.n:,} live objects" if total else "bytes per live object"
+        ax.set_xlabel(what + (" (bars: median of 3, whiskers: range)" if not getsizeof else ""))
+        ax.set_title(f"Memory of {sizes.n:,} live objects by kind" if total
+                     else ("bytes_per_object vs sys.getsizeof" if getsizeof else "Bytes per live object by kind"))
+        ax.margins(x=0.2)
+    return ax
+
+
+def plot_size_sweep(sweep: Any, ax: "Axes | None" = None) -> "Axes":
+    """Bytes per live object against the number of fields k, one line per kind."""
+    with style():
+        ax = axes(ax)
+        for i, name in enumerate(sweep.names):
+            est = sweep.per_object[name]
+            ax.plot(sweep.k, [e.value for e in est], "o-", ms=4, color=f"C{i}", label=name)
+            ax.fill_between(sweep.k, [e.low for e in est], [e.high for e in est], color=f"C{i}", alpha=0.2)
+        bytes_axis(ax.yaxis)
+        ax.set_ylim(bottom=0)
+        ax.set_xticks(sweep.k)
+        ax.set_xlabel("number of fields k")
+        ax.set_ylabel("bytes per live object")
+        ax.set_title("Bytes per live object against the number of fields")
+        ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_size_saving(sweep: Any, name: str, baseline: str, claim: "tuple[float, float] | None" = None,
+                     ax: "Axes | None" = None) -> "Axes":
+    """Share of `baseline`'s memory that `name` saves against k, a claimed range shaded."""
+    from matplotlib.ticker import PercentFormatter
+
+    with style():
+        ax = axes(ax)
+        saving = sweep.saving(name, baseline)
+        ax.plot(sweep.k, saving, "o-", ms=4, color="C1", label=f"{name} vs {baseline}: measured saving")
+        if claim is not None:
+            ax.axhspan(claim[0], claim[1], color="C2", alpha=0.2,
+                       label=f"claimed: {claim[0]:.0%}-{claim[1]:.0%} less memory")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylim(0, max(max(saving), claim[1] if claim else 0) * 1.15)
+        ax.set_xticks(sweep.k)
+        ax.set_xlabel("number of fields k")
+        ax.set_ylabel(f"memory saved (1 - {name} / {baseline})")
+        ax.set_title(f"Memory {name} saves over {baseline}, by number of fields")
+        ax.legend(loc="upper right", fontsize=8)
+    return ax
