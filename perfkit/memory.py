@@ -33,8 +33,12 @@ def _traced() -> Iterator[Callable[[], tuple[int, int]]]:
         tracemalloc.start()
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]
+    def read() -> tuple[int, int]:
+        current, peak = tracemalloc.get_traced_memory()
+        return current - base, peak - base
+
     try:
-        yield lambda: tuple(v - base for v in tracemalloc.get_traced_memory())  # type: ignore[return-value]
+        yield read
     finally:
         if not was_tracing:
             tracemalloc.stop()
@@ -292,12 +296,23 @@ def memory_timeline(fn: Callable[..., Any], *args: Any, interval: float = 0.005,
     from memory_profiler import memory_usage
 
     name = getattr(fn, "__name__", "call")
+    raised: list[BaseException] = []
+
+    def guarded() -> None:
+        # memory_profiler must never see fn raise: on an exception it SIGKILLs every child
+        # process of this one, and on KeyboardInterrupt it leaves its sampling process running.
+        try:
+            fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: B036 - re-raised below, once sampling has stopped
+            raised.append(exc)
+
     gc.collect()
-    try:
-        usage = memory_usage((fn, args, kwargs), interval=interval, timestamps=True,
-                             include_children=False, max_iterations=1)
-    except Exception as exc:
-        raise KernelError(name, exc, "run under memory_profiler") from exc
+    usage = memory_usage((guarded, (), {}), interval=interval, timestamps=True,
+                         include_children=False, max_iterations=1)
+    if raised:
+        if isinstance(raised[0], Exception):
+            raise KernelError(name, raised[0], "run under memory_profiler") from raised[0]
+        raise raised[0]
     mib, stamps = np.array([u[0] for u in usage]), np.array([u[1] for u in usage])
     peak = memory(fn, *args, **kwargs).peak_bytes if with_tracemalloc else None
     return MemoryTimeline(name, stamps - stamps[0], mib * 2**20, peak)

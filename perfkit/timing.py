@@ -220,10 +220,11 @@ def measure(
         if on_checked is not None:
             on_checked(results)
 
-        # aim for about 100 rounds in the budget; samples long enough for the clock (>= 0.2 ms)
-        # but short (<= 10 ms), so a neighbour's burst spoils few samples and the median
-        # sets them aside
-        target = min(max(budget / (len(runners) * 100), 2e-4), 0.01)
+        # Samples long enough for the clock (>= 0.2 ms, 10,000x its resolution) but short
+        # (<= 2 ms): on a shared machine the scheduler takes the CPU away for whole
+        # milliseconds, and a short sample is less often hit; the few that are, the robust
+        # statistics set aside. Many short rounds beat a few long ones.
+        target = min(max(budget / (len(runners) * 200), 2e-4), 0.002)
         calibrated = [_calibrate(r, seconds, target, disable_gc) for r, (_, seconds) in zip(runners, first)]
         numbers = [n for n, _ in calibrated]
         overhead_number = _calibrate_overhead(target / 4)
