@@ -75,8 +75,12 @@ def test_concurrent_requests_overlap_with_threads():
         start = time.perf_counter()
         codes = list(pool.map(lambda _: httpx.get(server.url, timeout=30).status_code, range(10)))
         elapsed = time.perf_counter() - start
+        in_flight = server.max_in_flight
     assert codes == [200] * 10
-    assert elapsed < 0.5 * 10 * 0.2
+    # each httpx.get builds a client (an SSL context: CPU), so time alone is noisy on a busy
+    # machine; the server's own count shows the overlap
+    assert in_flight >= 3
+    assert elapsed < 10 * 0.2
 
 
 def test_max_concurrency_limits_requests_in_flight():
