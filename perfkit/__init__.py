@@ -41,6 +41,7 @@ _LAZY = {
     "profile_lines": "profiling",
     "CallProfile": "profiling",
     "LineProfile": "profiling",
+    "break_even": "breakeven", "break_even_curve": "breakeven",
     "object_sizes": "objects",
 }
 

@@ -114,7 +114,7 @@ def plot_comparison(comparison: Any, ax: "Axes | None" = None) -> "Axes":
         fastest = comparison.fastest
         for y, name in enumerate(names):
             label = "fastest" if name == fastest else f"{format_ratio(comparison.ratio(name, fastest).value)} slower"
-            ax.annotate(f"  {label}", (values[y], y), va="center", fontsize=8)
+            ax.annotate(f"  {label}", (est[y].high, y), va="center", fontsize=8)  # past the whisker
         if _log_if_wide(values):
             ax.set_xscale("log")
             _clear_minor(ax.xaxis)
@@ -320,4 +320,48 @@ def plot_size_saving(sweep: Any, name: str, baseline: str, claim: "tuple[float, 
         ax.set_ylabel(f"memory saved (1 - {name} / {baseline})")
         ax.set_title(f"Memory {name} saves over {baseline}, by number of fields")
         ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def plot_break_even(n: "list[int]", curves: "dict[str, list[Any]]", ax: "Axes | None" = None,
+                    built: str = "the set", instead: str = "the list") -> "Axes":
+    """Break-even uses against n on log-log axes, one line per curve, with 95% bands.
+
+    `curves` maps a label to one break-even Estimate per n (from `perfkit.breakeven`).
+    An infinite value (it never pays off) leaves a gap in the line; an infinite upper end
+    draws the band up to the top of the axes.
+    """
+    import math
+
+    for label, est in curves.items():
+        if len(est) != len(n):
+            raise ValueError(f"curve {label!r} has {len(est)} values for {len(n)} sizes")
+    finite = [v for est in curves.values() for e in est for v in (e.low, e.value, e.high)
+              if math.isfinite(v) and v > 0]
+    top = max(finite, default=10.0) * 3
+    bottom = min(finite, default=1.0) / 2
+    with style():
+        ax = axes(ax)
+        for i, (label, est) in enumerate(curves.items()):
+            ax.plot(n, [e.value if math.isfinite(e.value) else math.nan for e in est], "o-", ms=4,
+                    color=f"C{i}", label=label)
+            ax.fill_between(n, [min(e.low, top) for e in est], [min(e.high, top) for e in est],
+                            color=f"C{i}", alpha=0.2)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_ylim(bottom, top)
+        from matplotlib.ticker import FuncFormatter, LogLocator
+
+        # counts read best as plain numbers at 1-2-5 steps: 1, 2, 5, 10, 20, ...
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+        _clear_minor(ax.yaxis)
+        ax.annotate(f"above a curve: build {built} first, it pays off", (0.02, 0.96),
+                    xycoords="axes fraction", va="top", fontsize=8, color="#2e7d32")
+        ax.annotate(f"below: {instead} alone is cheaper", (0.02, 0.03), xycoords="axes fraction",
+                    va="bottom", fontsize=8, color="#c62828")
+        ax.set_xlabel("n (input size, log scale)")
+        ax.set_ylabel("uses to pay for the build (log scale)")
+        ax.set_title(f"After how many uses does building {built} pay for itself? (bands: 95%)")
+        ax.legend(loc="lower right", fontsize=8)
     return ax
