@@ -71,7 +71,9 @@ class Comparison:
         how = "stopped early: intervals within +-2%" if self.stopped_early else "budget spent"
         notes = [f"{self.rounds} interleaved rounds in {self.elapsed:.2f} s ({how}); "
                  f"GC {'off' if any_t.disable_gc else 'on'} during samples; "
-                 f"loop overhead {format_seconds(any_t.overhead)}/call subtracted"]
+                 f"loop overhead {format_seconds(any_t.overhead)}/call subtracted"
+                 + (f"; {any_t.retaken} disturbed rounds retaken (the CPU was taken away mid-sample)"
+                    if any_t.retaken else "")]
         notes += [f"{name}: {note}" for name, t in self.timings.items() for note in t.notes]
         return notes
 

@@ -31,46 +31,44 @@ from .units import format_seconds
 PRECISION = 0.02  # stop early once every interval is within +-2%
 MIN_ROUNDS = 10
 MIN_ROUNDS_SLOW = 3  # when a single round eats much of the budget
+# A round is taken again (up to RETAKES times) when a sample lost more than DISTURBED of
+# its wall time to other processes, beyond what that kernel usually spends off the CPU.
+RETAKES = 2
+DISTURBED = 0.05
 _CLOCK = time.perf_counter_ns
 
 
-def _sync_sampler(kernel: Kernel) -> Callable[[int], int]:
-    fn, args, kwargs = kernel.fn, kernel.args, kernel.kwargs
-    repeat = itertools.repeat
-    if kwargs:
-        def sample(number: int) -> int:
-            t0 = _CLOCK()
-            for _ in repeat(None, number):
-                fn(*args, **kwargs)
-            return _CLOCK() - t0
-    elif len(args) == 1:
-        (arg,) = args
+_CPU = time.thread_time_ns
 
-        def sample(number: int) -> int:
-            t0 = _CLOCK()
-            for _ in repeat(None, number):
-                fn(arg)
-            return _CLOCK() - t0
-    elif not args:
-        def sample(number: int) -> int:
-            t0 = _CLOCK()
-            for _ in repeat(None, number):
-                fn()
-            return _CLOCK() - t0
+# One loop per call shape, compiled like timeit does, with everything bound to fast locals.
+# Returns (wall ns, this thread's CPU ns): wall minus CPU is time the CPU was taken away.
+_SAMPLER = """
+def sample(number, fn=fn, args=args, kwargs=kwargs, arg=arg, clock=clock, cpu=cpu, repeat=repeat):
+    c0 = cpu(); t0 = clock()
+    for _ in repeat(None, number):
+        {call}
+    t1 = clock(); c1 = cpu()
+    return t1 - t0, c1 - c0
+"""
+
+
+def _sampler(call: str, fn: Any = None, args: tuple = (), kwargs: dict | None = None) -> Callable[[int], tuple[int, int]]:
+    namespace: dict[str, Any] = {"fn": fn, "args": args, "kwargs": kwargs or {},
+                                 "arg": args[0] if len(args) == 1 else None,
+                                 "clock": _CLOCK, "cpu": _CPU, "repeat": itertools.repeat}
+    exec(_SAMPLER.format(call=call), namespace)  # noqa: S102 - fixed template, no user text
+    return namespace["sample"]
+
+
+def _sync_sampler(kernel: Kernel) -> Callable[[int], tuple[int, int]]:
+    if kernel.kwargs:
+        call = "fn(*args, **kwargs)"
     else:
-        def sample(number: int) -> int:
-            t0 = _CLOCK()
-            for _ in repeat(None, number):
-                fn(*args)
-            return _CLOCK() - t0
-    return sample
+        call = {0: "fn()", 1: "fn(arg)"}.get(len(kernel.args), "fn(*args)")
+    return _sampler(call, kernel.fn, kernel.args, kernel.kwargs)
 
 
-def _empty_loop(number: int) -> int:
-    t0 = _CLOCK()
-    for _ in itertools.repeat(None, number):
-        pass
-    return _CLOCK() - t0
+_empty_loop = _sampler("pass")
 
 
 class _Runner:
@@ -98,7 +96,8 @@ class _Runner:
             raise KernelError(k.name, exc, "checked") from exc
         return result, time.perf_counter() - t0
 
-    def sample(self, number: int, disable_gc: bool) -> int:
+    def sample(self, number: int, disable_gc: bool) -> tuple[int, int]:
+        """(wall ns, CPU ns) of `number` calls."""
         k = self.kernel
         gc_was_on = gc.isenabled()
         if disable_gc:
@@ -116,12 +115,13 @@ class _Runner:
             if gc_was_on:
                 gc.enable()
 
-    async def _async_sample(self, number: int) -> int:
+    async def _async_sample(self, number: int) -> tuple[int, int]:
         fn, args, kwargs = self.kernel.fn, self.kernel.args, self.kernel.kwargs
-        t0 = _CLOCK()
+        c0, t0 = _CPU(), _CLOCK()
         for _ in itertools.repeat(None, number):
             await fn(*args, **kwargs)
-        return _CLOCK() - t0
+        t1, c1 = _CLOCK(), _CPU()
+        return t1 - t0, c1 - c0
 
 
 @dataclass
@@ -136,6 +136,7 @@ class Timing:
     is_async: bool = False
     elapsed: float = 0.0
     notes: list[str] = field(default_factory=list)
+    retaken: int = 0  # rounds measured again because the CPU was taken away mid-sample
 
     @property
     def per_call(self) -> Estimate:
@@ -155,8 +156,9 @@ class Timing:
 
     def _summary(self) -> str:
         gc_state = "GC off" if self.disable_gc else "GC on"
+        retaken = f", {self.retaken} disturbed rounds retaken" if self.retaken else ""
         return (f"{self.rounds} samples x {self.number:,} calls, {gc_state}, "
-                f"loop overhead {format_seconds(self.overhead)}/call subtracted")
+                f"loop overhead {format_seconds(self.overhead)}/call subtracted{retaken}")
 
     def __repr__(self) -> str:
         lines = [f"Timing {self.name!r}: {self.per_call} per call", f"  {self._summary()}"]
@@ -182,7 +184,8 @@ class Timing:
         return {"name": self.name, "per_call": self.per_call.to_dict(),
                 "samples": self.samples.tolist(), "number": self.number,
                 "overhead": self.overhead, "disable_gc": self.disable_gc,
-                "is_async": self.is_async, "elapsed": self.elapsed, "notes": list(self.notes)}
+                "is_async": self.is_async, "elapsed": self.elapsed, "notes": list(self.notes),
+                "retaken": self.retaken}
 
 
 @dataclass
@@ -230,9 +233,13 @@ def measure(
         overhead_number = _calibrate_overhead(target / 4)
 
         round_cost = sum(n * per_call for n, per_call in calibrated)
+        # share of each sample's wall time when the CPU was elsewhere (sleeping, or taken
+        # away by the scheduler); a kernel's usual share comes from its warm-up sample
+        stolen: list[list[float]] = [[] for _ in runners]
         if time.perf_counter() - start + round_cost < budget / 2:
-            for r, n in zip(runners, numbers):  # warm-up sample, discarded
-                r.sample(n, disable_gc)
+            for r, n, st in zip(runners, numbers, stolen):  # warm-up sample, discarded
+                st.append(_stolen_share(*r.sample(n, disable_gc)))
+        retakes_allowed = RETAKES if round_cost * MIN_ROUNDS * 2 < budget else 0
 
         min_rounds = MIN_ROUNDS if round_cost * MIN_ROUNDS < budget else MIN_ROUNDS_SLOW
         raw: list[list[float]] = [[] for _ in runners]
@@ -241,13 +248,25 @@ def measure(
         order = list(range(len(runners)))
         next_check = min_rounds
         stopped_early = False
-        rounds = 0
+        rounds = retaken = 0
         while True:
             round_start = time.perf_counter()
-            rng.shuffle(order)
-            for i in order:
-                raw[i].append(runners[i].sample(numbers[i], disable_gc) / 1e9 / numbers[i])
-            overheads.append(_empty_loop(overhead_number) / 1e9 / overhead_number)
+            for attempt in range(retakes_allowed + 1):
+                rng.shuffle(order)
+                taken = [(0, 0)] * len(runners)
+                for i in order:
+                    taken[i] = runners[i].sample(numbers[i], disable_gc)
+                ov_wall, ov_cpu = _empty_loop(overhead_number)
+                shares = [_stolen_share(*t) for t in taken]
+                disturbed = any(share > _usual(st) + DISTURBED for share, st in zip(shares, stolen))
+                disturbed |= _stolen_share(ov_wall, ov_cpu) > DISTURBED
+                if not disturbed or attempt == retakes_allowed:
+                    break
+                retaken += 1
+            for i, (wall, _) in enumerate(taken):
+                raw[i].append(wall / 1e9 / numbers[i])
+                stolen[i].append(shares[i])
+            overheads.append(ov_wall / 1e9 / overhead_number)
             rounds += 1
             now = time.perf_counter()
             if rounds < min_rounds:
@@ -271,8 +290,17 @@ def measure(
             notes.append(f"too close to the loop overhead ({format_seconds(overhead)}) to "
                          "resolve: put more work in each call")
         timings[k.name] = Timing(k.name, np.maximum(per_call, 1e-12), n, overhead, disable_gc,
-                                 k.is_async, elapsed, notes)
+                                 k.is_async, elapsed, notes, retaken)
     return Measurement(results, timings, rounds, elapsed, stopped_early)
+
+
+def _stolen_share(wall_ns: int, cpu_ns: int) -> float:
+    return max(0.0, (wall_ns - cpu_ns) / wall_ns) if wall_ns > 0 else 0.0
+
+
+def _usual(shares: list[float]) -> float:
+    """The kernel's usual share of time off the CPU (an `await asyncio.sleep` is mostly off)."""
+    return float(np.median(shares[-20:])) if shares else 0.0
 
 
 def _calibrate(runner: _Runner, first_call: float, target: float,
@@ -282,16 +310,32 @@ def _calibrate(runner: _Runner, first_call: float, target: float,
         return 1, first_call
     number = 1
     while True:
-        seconds = runner.sample(number, disable_gc) / 1e9
+        seconds = runner.sample(number, disable_gc)[0] / 1e9
         if seconds >= target / 5 or number >= 10**9:
             break
         number *= 10 if seconds < target / 100 else 2
-    return max(1, math.ceil(number * target / max(seconds, 1e-9))), seconds / number
+    # the quickest of three: a sample the scheduler interrupted would make `number` too small
+    seconds = min(seconds, *(runner.sample(number, disable_gc)[0] / 1e9 for _ in range(2)))
+    return _round_number(number * target / max(seconds, 1e-9)), seconds / number
+
+
+_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def _round_number(x: float) -> int:
+    """Round calls-per-sample to a coarse 1-1.2-1.5-2-... grid, so kernels of about the same
+    cost get the same number and samples of the same length (a longer sample is more often
+    interrupted on a busy machine, which would bias the comparison)."""
+    if x <= 1:
+        return 1
+    decade = 10 ** math.floor(math.log10(x))
+    step = min(_STEPS, key=lambda m: abs(math.log(x / (m * decade))))
+    return max(1, round(step * decade))
 
 
 def _calibrate_overhead(target: float) -> int:
     number = 1000
-    seconds = _empty_loop(number) / 1e9
+    seconds = _empty_loop(number)[0] / 1e9
     return max(1000, math.ceil(number * target / max(seconds, 1e-9)))
 
 
