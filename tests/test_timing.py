@@ -133,3 +133,20 @@ def test_timing_shows_itself_and_saves_as_json():
     assert data["name"] == "noop" and len(data["samples"]) == t.rounds
     ax = t.plot()
     assert "noop" in ax.get_title()
+
+
+def test_stolen_share_and_rounding_of_calls_per_sample():
+    from perfkit.timing import _round_number, _stolen_share
+
+    assert _stolen_share(1000, 900) == pytest.approx(0.1)
+    assert _stolen_share(1000, 1200) == 0.0  # CPU clocks tick coarser than the wall clock
+    assert _stolen_share(0, 0) == 0.0
+    assert [_round_number(x) for x in (0.3, 7, 9.4, 123, 449, 1_234_567)] == [1, 8, 10, 120, 400, 1_200_000]
+
+
+def test_a_sleeping_kernel_is_not_mistaken_for_a_disturbed_one():
+    t = pk.bench(time.sleep, 0.001, budget=0.3)
+    # it spends nearly all its time off the CPU by design; that is its usual share, so
+    # rounds are not retaken for it (a few may be, on a busy machine)
+    assert t.retaken < 2 * t.rounds
+    assert 0.0009 <= t.per_call.value <= 0.005
