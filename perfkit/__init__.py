@@ -42,6 +42,7 @@ _LAZY = {
     "CallProfile": "profiling",
     "LineProfile": "profiling",
     "break_even": "breakeven", "break_even_curve": "breakeven",
+    "memory_sweep": "memsweep", "MemorySweep": "memsweep",
     "object_sizes": "objects",
 }
 

@@ -323,6 +323,28 @@ def plot_size_saving(sweep: Any, name: str, baseline: str, claim: "tuple[float, 
     return ax
 
 
+def plot_memory_sweep(sweep: Any, ax: "Axes | None" = None) -> "Axes":
+    """Peak bytes per call against n on log-log axes, one line per kernel with its slope."""
+    with style():
+        ax = axes(ax)
+        n = sweep.n
+        for i, name in enumerate(sweep.names):
+            est = sweep.peak[name]
+            slope = f"{sweep.exponent(name).value:.2f}".replace("-0.00", "0.00")
+            label = name if len(n) < 2 else f"{name} (slope {slope})"
+            ax.plot(n, [max(e.value, 1.0) for e in est], "o-", color=f"C{i}", ms=4, label=label)
+            ax.fill_between(n, [max(e.low, 1.0) for e in est], [max(e.high, 1.0) for e in est],
+                            color=f"C{i}", alpha=0.2)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        bytes_axis(ax.yaxis, log=True)
+        ax.set_xlabel("n (input size, log scale)")
+        ax.set_ylabel("peak memory of one call (log scale)")
+        ax.set_title("Peak memory against input size (tracemalloc; slope 0 = flat, 1 = linear)")
+        ax.legend(loc="best", fontsize=8)
+    return ax
+
+
 def plot_break_even(n: "list[int]", curves: "dict[str, list[Any]]", ax: "Axes | None" = None,
                     built: str = "the set", instead: str = "the list") -> "Axes":
     """Break-even uses against n on log-log axes, one line per curve, with 95% bands.

@@ -1,0 +1,139 @@
+"""memory_sweep(): peak memory of kernels at several input sizes, and how it grows with n.
+
+A MemorySweep is to compare_memory() what a Sweep is to compare(): one MemoryComparison
+per input size, so "flat" and "linear" can be told apart on a chart and by a slope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from .kernels import as_kernels, run_setup
+from .memory import MemoryComparison, compare_memory
+from .stats import Estimate
+from .sweep import check_sizes
+from .units import format_bytes
+from .verdict import Verdict
+
+
+@dataclass
+class MemorySweep:
+    """One MemoryComparison (tracemalloc peak and retained bytes) per input size n."""
+
+    comparisons: dict[int, MemoryComparison]
+
+    @property
+    def n(self) -> list[int]:
+        return list(self.comparisons)
+
+    @property
+    def names(self) -> list[str]:
+        return next(iter(self.comparisons.values())).names
+
+    def __getitem__(self, n: int) -> MemoryComparison:
+        if n not in self.comparisons:
+            raise ValueError(f"n={n!r} was not measured; the sizes are {self.n}")
+        return self.comparisons[n]
+
+    def _known(self, name: str, argument: str = "name") -> str:
+        if name not in self.names:
+            raise ValueError(f"{argument} {name!r} is not a kernel of this sweep; the kernels are {self.names}")
+        return name
+
+    @property
+    def peak(self) -> dict[str, list[Estimate]]:
+        """name -> one Estimate of peak bytes for each n (median of the repeats, range as interval)."""
+        return {name: [c.peak[name] for c in self.comparisons.values()] for name in self.names}
+
+    def ratio(self, numerator: str, denominator: str) -> list[Estimate]:
+        """peak(numerator) / peak(denominator) at each n."""
+        self._known(numerator, "numerator")
+        self._known(denominator, "denominator")
+        return [c.ratio(numerator, denominator) for c in self.comparisons.values()]
+
+    def exponent(self, name: str) -> Estimate:
+        """Slope of log(peak bytes) against log(n): about 0 is flat, about 1 is linear.
+
+        The value fits the medians; the interval spans the slopes fitted to each repeat alone.
+        """
+        self._known(name)
+        if len(self.n) < 2:
+            raise ValueError("an exponent needs at least two sizes in n")
+        logn = np.log(np.array(self.n, dtype=float))
+
+        def slope(peaks: Sequence[float]) -> float:
+            return float(np.polyfit(logn, np.log(np.maximum(np.asarray(peaks, dtype=float), 1.0)), 1)[0])
+
+        value = slope([e.value for e in self.peak[name]])
+        repeats = zip(*([u.peak_bytes for u in c.uses[name]] for c in self.comparisons.values()))
+        per_repeat = [slope(r) for r in repeats]
+        return Estimate(value, min(per_repeat + [value]), max(per_repeat + [value]), "")
+
+    def verdict(self, name: str, smaller_than: str, by: float = 1.0, *, n: int) -> Verdict:
+        """Judge "`name` peaks at least `by` times lower than `smaller_than`" at size n."""
+        return self[n].verdict(name, smaller_than=smaller_than, by=by)
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        headers = ["n", *self.names]
+        rows = [[f"{n:,}", *(format_bytes(c.peak[k].value) for k in self.names)]
+                for n, c in self.comparisons.items()]
+        if len(self.n) >= 2:
+            rows.append(["log-log slope", *(f"{self.exponent(k).value + 0.0:.2f}".replace("-0.00", "0.00")
+                                             for k in self.names)])
+        return headers, rows
+
+    def __repr__(self) -> str:
+        headers, rows = self._table()
+        widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+        lines = ["MemorySweep (tracemalloc peak bytes per call)"]
+        lines += ["  " + "  ".join(str(c).rjust(w) for c, w in zip(r, widths)) for r in [headers, *rows]]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .html import table
+
+        headers, rows = self._table()
+        return table(headers, rows, caption="Peak memory per call (tracemalloc)",
+                     notes=["median of repeated calls at each n; slope 0 is flat, 1 is linear in n"])
+
+    def plot(self, ax: Any = None) -> Any:
+        """Peak bytes against n on log-log axes, one line per kernel; returns the Axes."""
+        from .plots import plot_memory_sweep
+
+        return plot_memory_sweep(self, ax=ax)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "comparisons": {str(n): c.to_dict() for n, c in self.comparisons.items()},
+                "exponent": {k: self.exponent(k).to_dict() for k in self.names} if len(self.n) >= 2 else {}}
+
+
+def memory_sweep(
+    kernels: Mapping[str, Callable[..., Any]],
+    setup: Callable[[int], Any] | None = None,
+    n: Sequence[int] = (10, 100, 1_000, 10_000),
+    check: bool = True,
+) -> MemorySweep:
+    """Peak memory of each kernel at every size in `n` (compare_memory per size).
+
+    Args:
+        kernels: name -> callable, each called with the value `setup(n)` returns.
+        setup: makes the input of size n; its own allocations are not counted. Without it,
+            kernels get n itself.
+        n: the sizes, integers >= 1.
+        check: raise KernelMismatchError if the kernels' results differ at any size.
+
+    Returns:
+        A MemorySweep: `.peak`, `.ratio()`, `.exponent()`, `.verdict(..., n=)`, `.plot()`.
+    """
+    fns = as_kernels(kernels)
+    sizes = check_sizes(n)
+    if setup is not None and not callable(setup):
+        raise TypeError(f"setup must be callable or None, got {type(setup).__name__}")
+    comparisons = {}
+    for size in sizes:
+        value = run_setup(setup, size) if setup is not None else size
+        comparisons[size] = compare_memory(fns, setup=lambda value=value: value, check=check)
+    return MemorySweep(comparisons)
