@@ -177,6 +177,22 @@ def plot_memory_comparison(comparison: Any, ax: "Axes | None" = None) -> "Axes":
     return ax
 
 
+def plot_memory_use(use: Any, ax: "Axes | None" = None) -> "Axes":
+    """Peak and retained bytes of one call as two bars."""
+    from .units import format_bytes
+
+    with style():
+        ax = axes(ax)
+        values = [use.peak_bytes, use.retained_bytes]
+        ax.bar(["peak", "retained"], values, color=["C2", "C7"])
+        for x, v in enumerate(values):
+            ax.annotate(format_bytes(v), (x, v), ha="center", va="bottom", fontsize=8)
+        bytes_axis(ax.yaxis)
+        ax.set_ylabel("bytes (tracemalloc)")
+        ax.set_title(f"{use.name}: memory of one call")
+    return ax
+
+
 def plot_memory_timeline(timeline: Any, ax: "Axes | None" = None, label: "str | None" = None) -> "Axes":
     """RSS above its value at the start, over the call's life; tracemalloc's peak as a line."""
     with style():
