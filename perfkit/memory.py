@@ -164,7 +164,7 @@ class MemoryComparison:
 
         return table(["kernel", "peak", "retained", "vs smallest"], self._rows(),
                      caption="Memory per call (tracemalloc)",
-                     notes=[f"median of {REPEATS} calls, each on its own copy of the input"])
+                     notes=[f"median of {len(next(iter(self.uses.values())))} calls, each on its own copy of the input"])
 
     def plot(self, ax: Any = None) -> Any:
         """Bars of peak bytes per kernel; returns the Axes."""
@@ -179,18 +179,21 @@ class MemoryComparison:
 
 
 def compare_memory(kernels: Mapping[str, Callable[..., Any]], setup: Callable[[], Any] | None = None,
-                   check: bool = True) -> MemoryComparison:
+                   check: bool = True, repeats: int = REPEATS) -> MemoryComparison:
     """Peak and retained bytes of each kernel's call, side by side.
 
     Args:
         kernels: name -> callable; called with no argument, or with what `setup()` returns.
         setup: makes the input once; its own allocations are not counted.
         check: raise KernelMismatchError if the kernels' results differ.
+        repeats: calls per kernel; tracemalloc is deterministic, so the spread is small.
     """
     fns = as_kernels(kernels)
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be an integer >= 1, got {repeats!r}")
     value = run_setup(setup)
     uses: dict[str, list[MemoryUse]] = {name: [] for name in fns}
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         for name, fn in fns.items():
             args = call_args(own_copy(value))
             with _traced() as read:

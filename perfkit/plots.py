@@ -141,8 +141,11 @@ def plot_sweep(sweep: Any, ax: "Axes | None" = None, relative_to: "str | None" =
             ax.plot(n, [e.value for e in est], "o-", color=f"C{i}", label=label, ms=4)
             ax.fill_between(n, [e.low for e in est], [e.high for e in est], color=f"C{i}", alpha=0.2)
         ax.set_xscale("log")
-        ax.set_yscale("log")
-        _clear_minor(ax.yaxis)
+        values = [float(v) for line in ax.get_lines() for v in line.get_ydata()]
+        log_y = relative_to is None or _log_if_wide(values, threshold=4.0)
+        if log_y:
+            ax.set_yscale("log")
+            _clear_minor(ax.yaxis)
         ax.set_xlabel("n (input size, log scale)")
         if relative_to is None:
             seconds_axis(ax.yaxis)
@@ -150,7 +153,7 @@ def plot_sweep(sweep: Any, ax: "Axes | None" = None, relative_to: "str | None" =
             ax.set_title("Time per call against input size (bands: 95% intervals)")
         else:
             ax.axhline(1.0, color="grey", lw=1, ls="--")
-            ax.set_ylabel(f"time / time of {relative_to} (log scale)")
+            ax.set_ylabel(f"time / time of {relative_to}" + (" (log scale)" if log_y else ""))
             ax.set_title(f"Time relative to {relative_to} (above 1: slower than {relative_to})")
         ax.legend(loc="best", fontsize=8)
     return ax

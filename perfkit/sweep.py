@@ -65,7 +65,9 @@ def fit_complexity(n: np.ndarray, t: np.ndarray) -> tuple[str, dict[str, float]]
         residuals[name] = min(float(np.median(np.abs((a + b * g) * w - 1))) for a, b in fits)
     best = min(residuals.values())
     for name in COMPLEXITY_CLASSES:  # simplest first
-        if residuals[name] <= best + 0.05:
+        # caches make real O(n) code a little superlinear at large n: a simpler class
+        # within 10 points of the best one's median error is preferred
+        if residuals[name] <= best + 0.10:
             return name, residuals
     return min(residuals, key=residuals.__getitem__), residuals  # pragma: no cover
 
