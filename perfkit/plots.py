@@ -406,3 +406,85 @@ def plot_break_even(n: "list[int]", curves: "dict[str, list[Any]]", ax: "Axes | 
         ax.set_title(f"After how many uses does building {built} pay for itself? (bands: 95%)")
         ax.legend(loc="lower right", fontsize=8)
     return ax
+
+
+def plot_against_ideal(sweep: Any, ideal: "dict[str, list[float]]", *, xlabel: str, title: str,
+                       ideal_label: str = "ideal", ax: "Axes | None" = None) -> "Axes":
+    """A sweep's time per call against its x values (log-log, 95% bands), each kernel's ideal dashed.
+
+    Args:
+        sweep: a Sweep; its `n` are the x values (a size, a concurrency limit, ...).
+        ideal: kernel name -> the time it would take at each x in an ideal world, in seconds.
+        xlabel: what the x values are, with the unit.
+        title: the chart's title.
+        ideal_label: what "ideal" means, shown in the legend.
+    """
+    unknown = set(ideal) - set(sweep.names)
+    if unknown:
+        raise ValueError(f"ideal names kernels the sweep does not have: {sorted(unknown)}; "
+                         f"the kernels are {sweep.names}")
+    for name, values in ideal.items():
+        if len(values) != len(sweep.n):
+            raise ValueError(f"ideal[{name!r}] has {len(values)} values; the sweep has {len(sweep.n)} x values")
+    with style():
+        ax = axes(ax)
+        x = sweep.n
+        for i, name in enumerate(sweep.names):
+            est = sweep.per_call[name]
+            ax.plot(x, [e.value for e in est], "o-", color=f"C{i}", ms=4, label=f"{name}: measured")
+            ax.fill_between(x, [e.low for e in est], [e.high for e in est], color=f"C{i}", alpha=0.2)
+            if name in ideal:
+                ax.plot(x, ideal[name], "--", color=f"C{i}", lw=1.2, label=f"{name}: {ideal_label}")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        _clear_minor(ax.xaxis)
+        _clear_minor(ax.yaxis)
+        from matplotlib.ticker import FixedLocator, LogLocator, ScalarFormatter
+
+        ax.xaxis.set_major_locator(FixedLocator(x))
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))  # 1-2-5 ticks
+        seconds_axis(ax.yaxis)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("total time (log scale; bands: 95% intervals)")
+        ax.set_title(title)
+        ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_loop_lags(lags: "dict[str, Any]", marks: "dict[str, float] | None" = None,
+                   ax: "Axes | None" = None) -> "Axes":
+    """Horizontal bars of the longest event-loop block (LoopLag.max) per variant, log scale.
+
+    Args:
+        lags: variant name -> LoopLag (from pk.loop_lag or perfkit.fetch.measure_loop_lag).
+        marks: label -> seconds, drawn as dashed vertical reference lines (e.g. one latency).
+    """
+    if not lags:
+        raise ValueError("lags is empty: give at least one name -> LoopLag")
+    from matplotlib.ticker import LogLocator
+
+    from .units import format_seconds
+
+    with style():
+        ax = axes(ax)
+        names = list(lags)
+        values = [max(lags[n].max, 1e-6) for n in names]  # a zero lag still gets a visible bar
+        ys = list(range(len(names)))
+        ax.barh(ys, values, color="C3", alpha=0.8)
+        for y, v in zip(ys, values):
+            ax.annotate(f"  {format_seconds(v)}", (v, y), va="center", fontsize=8)
+        for i, (label, seconds) in enumerate((marks or {}).items()):
+            ax.axvline(seconds, color="grey", ls=("--", ":", "-.")[i % 3], lw=1, label=label)
+        ax.set_yticks(ys, names, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10))
+        _clear_minor(ax.xaxis)
+        seconds_axis(ax.xaxis)
+        ax.set_xlabel("longest time the event loop was blocked (log scale)")
+        ax.set_title("How long each variant blocked the event loop (one run)")
+        ax.margins(x=0.2)
+        if marks:
+            ax.legend(loc="lower right", fontsize=8)
+    return ax
