@@ -59,7 +59,7 @@ class LoopThread:
             future.cancel()
             raise BudgetExceededError(
                 f"{what} did not finish within {timeout:.3g} s; it was cancelled. "
-                "Raise the budget, or check that the coroutine can finish."
+                "Check that the coroutine can finish, or pass a larger timeout= (or budget=)."
             ) from None
         except BaseException:
             future.cancel()

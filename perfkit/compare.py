@@ -108,6 +108,7 @@ def compare(
     budget: float = 1.0,
     check: bool = True,
     disable_gc: bool = True,
+    timeout: float | None = None,
 ) -> Comparison:
     """Measure kernels side by side: `pk.compare({"list": f, "set": g})` -> Comparison.
 
@@ -118,15 +119,18 @@ def compare(
         budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
         check: call each kernel once first and raise KernelMismatchError if results differ.
         disable_gc: switch the garbage collector off during samples, as timeit does.
+        timeout: seconds one call of an async kernel may take before it is cancelled
+            (default: 10 x budget, at least 2 s).
     """
     fns = as_kernels(kernels)
     value = run_setup(setup)
-    return compare_prepared(fns, value, budget, check, disable_gc)
+    return compare_prepared(fns, value, budget, check, disable_gc, timeout)
 
 
 def compare_prepared(fns: dict[str, Callable[..., Any]], value: Any, budget: float,
-                     check: bool, disable_gc: bool) -> Comparison:
+                     check: bool, disable_gc: bool, timeout: float | None = None) -> Comparison:
     """compare() once the kernels are validated and setup has run (sweep calls this per n)."""
     prepared = [Kernel(name, fn, call_args(own_copy(value))) for name, fn in fns.items()]
-    m = measure(prepared, budget, disable_gc, on_checked=check_agreement if check else None)
+    m = measure(prepared, budget, disable_gc, on_checked=check_agreement if check else None,
+                timeout=timeout)
     return Comparison(m.timings, m.rounds, m.elapsed, m.stopped_early)

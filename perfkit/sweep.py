@@ -181,6 +181,7 @@ def sweep(
     check: bool = True,
     disable_gc: bool = True,
     progress: bool | None = None,
+    timeout: float | None = None,
 ) -> Sweep:
     """Compare kernels at every size in `n`: `setup(n)` makes each input.
 
@@ -191,10 +192,16 @@ def sweep(
         budget: seconds of measuring in all, shared equally by the sizes.
         check: check that the kernels agree at every size before timing it.
         progress: show a progress bar (tqdm); None shows one only if the sweep takes a while.
+        timeout: seconds one call of an async kernel may take (default: 10 x the whole
+            budget, at least 2 s).
     """
     fns = as_kernels(kernels)
     sizes = check_sizes(n)
-    per_size = check_budget(budget) / len(sizes)
+    total = check_budget(budget)
+    per_size = total / len(sizes)
+    from .timing import call_timeout
+
+    timeout = call_timeout(total, timeout)
     from tqdm.auto import tqdm
 
     bar = tqdm(sizes, desc="sweep", unit="size", leave=False,
@@ -204,7 +211,7 @@ def sweep(
         for size in bar:
             value = run_setup(setup, size) if setup is not None else size
             # the budget is already scaled: keep PERFKIT_BUDGET_SCALE from applying twice
-            comparisons[size] = compare_prepared(fns, value, per_size / _scale(), check, disable_gc)
+            comparisons[size] = compare_prepared(fns, value, per_size / _scale(), check, disable_gc, timeout)
     finally:
         bar.close()
     return Sweep(comparisons)

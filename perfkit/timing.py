@@ -12,6 +12,7 @@ How one measurement runs (the bar is pyperf and IPython's %timeit):
 from __future__ import annotations
 
 import gc
+import inspect
 import itertools
 import math
 import random
@@ -205,20 +206,38 @@ def measure(
     disable_gc: bool = True,
     on_checked: Callable[[dict[str, Any]], None] | None = None,
     seed: int | None = None,
+    timeout: float | None = None,
 ) -> Measurement:
     """Measure `kernels` side by side in interleaved rounds within `budget` seconds (scaled).
 
     `on_checked` receives every kernel's result of the first call, before anything is timed
-    (compare() uses it to check that the kernels agree).
+    (compare() uses it to check that the kernels agree). `timeout` is how long one call of an
+    async kernel may take before it is cancelled (default: 10 x budget, at least 2 s).
     """
     budget = check_budget(budget)
+    timeout = call_timeout(budget, timeout)
     start = time.perf_counter()
-    needs_loop = any(k.is_async for k in kernels)
     with ExitStack() as stack:
-        loop = stack.enter_context(LoopThread()) if needs_loop else None
-        runners = [_Runner(k, loop if k.is_async else None, timeout=budget) for k in kernels]
+        loop: LoopThread | None = None
 
-        first = [r.call() for r in runners]
+        def event_loop() -> LoopThread:
+            nonlocal loop
+            if loop is None:
+                loop = stack.enter_context(LoopThread())
+            return loop
+
+        runners = [_Runner(k, event_loop() if k.is_async else None, timeout) for k in kernels]
+        first = []
+        for i, runner in enumerate(runners):
+            result, seconds = runner.call()
+            if inspect.iscoroutine(result):
+                # a plain function (a lambda, a partial) that returns a coroutine: await it
+                result.close()
+                k = runner.kernel
+                runners[i] = runner = _Runner(Kernel(k.name, _awaiting(k.fn), k.args, k.kwargs),
+                                              event_loop(), timeout)
+                result, seconds = runner.call()
+            first.append((result, seconds))
         results = {r.kernel.name: res for r, (res, _) in zip(runners, first)}
         if on_checked is not None:
             on_checked(results)
@@ -294,6 +313,22 @@ def measure(
     return Measurement(results, timings, rounds, elapsed, stopped_early)
 
 
+def call_timeout(budget: float, timeout: float | None) -> float:
+    """Seconds one call may take: `timeout`, or 10 x the (scaled) budget and at least 2 s."""
+    if timeout is None:
+        return max(10 * budget, 2.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a number of seconds > 0 or None, got {timeout!r}")
+    return float(timeout)
+
+
+def _awaiting(fn: Callable[..., Any]) -> Callable[..., Any]:
+    async def awaited(*args: Any, **kwargs: Any) -> Any:
+        return await fn(*args, **kwargs)
+
+    return awaited
+
+
 def _stolen_share(wall_ns: int, cpu_ns: int) -> float:
     return max(0.0, (wall_ns - cpu_ns) / wall_ns) if wall_ns > 0 else 0.0
 
@@ -352,7 +387,7 @@ def _precise_enough(raw: list[list[float]], overhead: float) -> bool:
 
 
 def bench(fn: Callable[..., Any], *args: Any, budget: float = 0.5, disable_gc: bool = True,
-          name: str | None = None, **kwargs: Any) -> Timing:
+          name: str | None = None, timeout: float | None = None, **kwargs: Any) -> Timing:
     """Time one callable: `pk.bench(fn, *args, **kwargs)` -> Timing.
 
     Args:
@@ -360,8 +395,10 @@ def bench(fn: Callable[..., Any], *args: Any, budget: float = 0.5, disable_gc: b
         budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
         disable_gc: switch the garbage collector off during samples, as timeit does.
         name: how to call it in reports; defaults to fn.__name__.
+        timeout: seconds one call of an async kernel may take before it is cancelled and
+            BudgetExceededError raised (default: 10 x budget, at least 2 s).
     """
     if not callable(fn):
         raise TypeError(f"bench needs a callable, got {type(fn).__name__} {fn!r:.60}")
     label = name or getattr(fn, "__name__", "kernel")
-    return measure([Kernel(label, fn, args, kwargs)], budget, disable_gc).timings[label]
+    return measure([Kernel(label, fn, args, kwargs)], budget, disable_gc, timeout=timeout).timings[label]

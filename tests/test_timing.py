@@ -108,9 +108,38 @@ def test_async_kernel_that_never_finishes_is_stopped_at_the_budget():
         await asyncio.Event().wait()
 
     start = time.perf_counter()
-    with pytest.raises(pk.BudgetExceededError, match="'forever'"):
-        pk.bench(forever, budget=0.2)
+    with pytest.raises(pk.BudgetExceededError, match="'forever' did not finish within 2 s"):
+        pk.bench(forever, budget=0.1)  # a call may take 10 x budget, at least 2 s
+    assert time.perf_counter() - start < 4
+    start = time.perf_counter()
+    with pytest.raises(pk.BudgetExceededError, match="within 0.3 s"):
+        pk.bench(forever, budget=0.1, timeout=0.3)
     assert time.perf_counter() - start < 2
+
+
+def test_an_async_call_longer_than_the_budget_is_still_measured():
+    async def slow():
+        await asyncio.sleep(0.3)
+
+    t = pk.bench(slow, budget=0.05)
+    assert 0.29 <= t.per_call.value <= 0.6
+
+
+def test_a_lambda_returning_a_coroutine_is_awaited():
+    async def nap(seconds):
+        await asyncio.sleep(seconds)
+        return seconds
+
+    c = pk.compare({"first": lambda: nap(0.004), "second": lambda: nap(0.004)}, budget=0.2)
+    assert c["first"].per_call.value >= 0.0035  # not the ~1 us of making the coroutine
+    t = pk.bench(lambda: nap(0.004), budget=0.1)
+    assert t.is_async and t.per_call.value >= 0.0035
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "1"])
+def test_bad_timeout_is_refused(timeout):
+    with pytest.raises(ValueError, match="timeout must be"):
+        pk.bench(lambda: None, budget=0.1, timeout=timeout)
 
 
 @pytest.mark.parametrize("budget", [0, -0.5, "1s", None])
