@@ -84,6 +84,15 @@ def _clear_minor(axis: Any) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
+def _log_ticks(axis: Any, values: "list[float]") -> None:
+    """On a log axis that spans less than two decades, label 1-2-5 steps, not only 10^k."""
+    from matplotlib.ticker import LogLocator
+
+    positive = [v for v in values if v > 0]
+    if positive and max(positive) / min(positive) < 100:
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+
+
 def plot_timing(timing: Any, ax: "Axes | None" = None) -> "Axes":
     """Each sample's time per call in the order taken, the median and its 95% interval."""
     with style():
@@ -146,6 +155,7 @@ def plot_sweep(sweep: Any, ax: "Axes | None" = None, relative_to: "str | None" =
         if log_y:
             ax.set_yscale("log")
             _clear_minor(ax.yaxis)
+            _log_ticks(ax.yaxis, values)
         ax.set_xlabel("n (input size, log scale)")
         if relative_to is None:
             seconds_axis(ax.yaxis)

@@ -134,6 +134,19 @@ def paired_ratio(
     return Estimate(math.exp(value), math.exp(low), math.exp(high), "x")
 
 
+# two-sided 95% quantiles of Student's t for 1..30 degrees of freedom (no scipy needed)
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+         2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+         2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+
+
+def t_quantile(p: float, dof: int) -> float:
+    """The 97.5% quantile of Student's t with `dof` degrees of freedom (p must be 0.975)."""
+    if abs(p - 0.975) > 1e-9:
+        raise ValueError("only the 97.5% quantile is tabulated")
+    return _T975[dof - 1] if dof <= len(_T975) else 1.96
+
+
 def slope_estimate(
     x: np.ndarray, samples_per_x: list[np.ndarray], seed: int | None = 0,
     n_boot: int = 1000,
@@ -153,4 +166,11 @@ def slope_estimate(
     slopes = np.polyfit(logx, np.log(boot).T, 1)[0]
     alpha = (1 - CONFIDENCE) / 2
     low, high = np.quantile(slopes, [alpha, 1 - alpha])
+    if logx.size > 2:
+        # a curve is not a line: widen by the fit's own 95% interval (t, n-2 degrees of
+        # freedom), so call overhead that flattens small sizes shows as uncertainty
+        residuals = np.log(medians) - np.polyval(np.polyfit(logx, np.log(medians), 1), logx)
+        se = math.sqrt(residuals @ residuals / (logx.size - 2) / np.sum((logx - logx.mean()) ** 2))
+        half = t_quantile(1 - alpha, logx.size - 2) * se
+        low, high = min(low, point - half), max(high, point + half)
     return Estimate(point, float(low), float(high), "")

@@ -72,3 +72,12 @@ def test_estimate_formats_by_unit():
     assert str(Estimate(2134.0, 2000.0, 2200.0, "x")).startswith("2,134x")
     assert Estimate(100.0, 98.0, 102.0).relative_half_width == pytest.approx(0.02)
     assert math.isinf(Estimate(0.0, -1.0, 1.0).relative_half_width)
+
+
+def test_slope_interval_widens_when_the_points_are_not_on_a_line():
+    rng = np.random.default_rng(9)
+    n = np.array([10, 100, 1000, 10000])
+    curved = [(50e-9 + 0.5e-9 * size) * rng.lognormal(0, 0.01, 30) for size in n]  # overhead, then linear
+    e = slope_estimate(n, curved)
+    assert e.high - e.low > 0.1
+    assert e.low < e.value < e.high
