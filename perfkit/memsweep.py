@@ -6,7 +6,6 @@ per input size, so "flat" and "linear" can be told apart on a chart and by a slo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -14,34 +13,16 @@ import numpy as np
 from .kernels import as_kernels, run_setup
 from .memory import MemoryComparison, compare_memory
 from .stats import Estimate
-from .sweep import check_sizes
+from .sweep import BySize, check_sizes
 from .units import format_bytes
 from .verdict import Verdict
 
 
-@dataclass
-class MemorySweep:
+class MemorySweep(BySize):
     """One MemoryComparison (tracemalloc peak and retained bytes) per input size n."""
 
     comparisons: dict[int, MemoryComparison]
-
-    @property
-    def n(self) -> list[int]:
-        return list(self.comparisons)
-
-    @property
-    def names(self) -> list[str]:
-        return next(iter(self.comparisons.values())).names
-
-    def __getitem__(self, n: int) -> MemoryComparison:
-        if n not in self.comparisons:
-            raise ValueError(f"n={n!r} was not measured; the sizes are {self.n}")
-        return self.comparisons[n]
-
-    def _known(self, name: str, argument: str = "name") -> str:
-        if name not in self.names:
-            raise ValueError(f"{argument} {name!r} is not a kernel of this sweep; the kernels are {self.names}")
-        return name
+    title = "MemorySweep (tracemalloc peak bytes per call)"
 
     @property
     def peak(self) -> dict[str, list[Estimate]]:
@@ -84,13 +65,6 @@ class MemorySweep:
             rows.append(["log-log slope", *(f"{self.exponent(k).value + 0.0:.2f}".replace("-0.00", "0.00")
                                              for k in self.names)])
         return headers, rows
-
-    def __repr__(self) -> str:
-        headers, rows = self._table()
-        widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-        lines = ["MemorySweep (tracemalloc peak bytes per call)"]
-        lines += ["  " + "  ".join(str(c).rjust(w) for c, w in zip(r, widths)) for r in [headers, *rows]]
-        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         from .html import table

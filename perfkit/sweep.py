@@ -84,10 +84,11 @@ def crossing(n: Sequence[float], log_ratio: Sequence[float]) -> float | None:
 
 
 @dataclass
-class Sweep:
-    """One Comparison per input size n."""
+class BySize:
+    """Results keyed by input size n: what Sweep and MemorySweep share."""
 
-    comparisons: dict[int, Comparison]
+    comparisons: dict[int, Any]
+    title = "By size"
 
     @property
     def n(self) -> list[int]:
@@ -97,7 +98,7 @@ class Sweep:
     def names(self) -> list[str]:
         return next(iter(self.comparisons.values())).names
 
-    def __getitem__(self, n: int) -> Comparison:
+    def __getitem__(self, n: int) -> Any:
         if n not in self.comparisons:
             raise ValueError(f"n={n!r} was not measured; the sizes are {self.n}")
         return self.comparisons[n]
@@ -106,6 +107,23 @@ class Sweep:
         if name not in self.names:
             raise ValueError(f"{argument} {name!r} is not a kernel of this sweep; the kernels are {self.names}")
         return name
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        headers, rows = self._table()
+        widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+        lines = [self.title]
+        lines += ["  " + "  ".join(str(c).rjust(w) for c, w in zip(r, widths)) for r in [headers, *rows]]
+        return "\n".join(lines)
+
+
+class Sweep(BySize):
+    """One Comparison per input size n."""
+
+    comparisons: dict[int, Comparison]
+    title = "Sweep (median time per call)"
 
     @property
     def per_call(self) -> dict[str, list[Estimate]]:
@@ -147,13 +165,6 @@ class Sweep:
         if len(self.n) >= 2:
             rows.append(["log-log slope", *(f"{self.exponent(k).value:.2f}" for k in self.names)])
         return headers, rows
-
-    def __repr__(self) -> str:
-        headers, rows = self._table()
-        widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-        lines = ["Sweep (median time per call)"]
-        lines += ["  " + "  ".join(str(c).rjust(w) for c, w in zip(r, widths)) for r in [headers, *rows]]
-        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         from .html import table
