@@ -52,9 +52,11 @@ class LoopThread:
     def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None, what: str = "coroutine") -> T:
         """Run `coro` on the loop; raise BudgetExceededError if it takes longer than `timeout`."""
         assert self._loop is not None, "LoopThread used outside its with-block"
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        future = asyncio.run_coroutine_threadsafe(_carry_interrupts(coro), self._loop)
         try:
             return future.result(timeout)
+        except _Interrupted as carrier:
+            raise carrier.original from None
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise BudgetExceededError(
@@ -67,10 +69,30 @@ class LoopThread:
 
     def __exit__(self, *exc: object) -> None:
         if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+            if not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
         self._loop = None
         self._thread = None
+
+
+class _Interrupted(Exception):
+    """Carries a KeyboardInterrupt / SystemExit raised inside a coroutine back to the caller.
+
+    Raised bare inside a task, asyncio lets those escape run_forever() and kill the loop
+    thread; wrapped, they travel like any exception and are raised again in the caller.
+    """
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(repr(original))
+        self.original = original
+
+
+async def _carry_interrupts(coro: Coroutine[Any, Any, T]) -> T:
+    try:
+        return await coro
+    except (KeyboardInterrupt, SystemExit) as exc:
+        raise _Interrupted(exc) from None
 
 
 def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:

@@ -60,3 +60,16 @@ def test_loop_lag_outside_a_loop_explains_itself():
 def test_loop_lag_interval_is_checked():
     with pytest.raises(ValueError, match="interval"):
         pk.loop_lag(0)
+
+
+def test_keyboard_interrupt_inside_a_coroutine_reaches_the_caller_and_stops_the_thread():
+    async def interrupted():
+        raise KeyboardInterrupt
+
+    before = threading.active_count()
+    with pytest.raises(KeyboardInterrupt):
+        pk.run_async(interrupted())
+    with pytest.raises(KeyboardInterrupt):
+        pk.bench(interrupted, budget=0.1)
+    time.sleep(0.05)
+    assert threading.active_count() == before
