@@ -81,3 +81,18 @@ def test_slope_interval_widens_when_the_points_are_not_on_a_line():
     e = slope_estimate(n, curved)
     assert e.high - e.low > 0.1
     assert e.low < e.value < e.high
+
+
+@pytest.mark.parametrize("n", [10, 30, 200])
+def test_ratio_interval_keeps_its_95_percent_promise_for_few_and_many_rounds(n):
+    missed = 0
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        missed += not paired_ratio(rng.lognormal(0, 0.05, n), rng.lognormal(0, 0.05, n), seed=seed).contains(1.0)
+    assert missed <= 0.08 * 300  # nominal 5%; a percentile bootstrap alone missed 10% at n=10
+
+
+def test_ratio_interval_never_narrower_than_the_systematic_floor():
+    e = paired_ratio(np.full(50, 2.0), np.full(50, 1.0))
+    assert e.value == pytest.approx(2.0)
+    assert e.relative_half_width == pytest.approx(0.01, rel=0.05)
