@@ -198,8 +198,9 @@ def _shown_by_ipython(shell: Any, magic: str, line: str) -> bool:
     """
     history = getattr(shell, "history_manager", None)
     parsed = getattr(history, "input_hist_parsed", None)
-    # the running cell is the last entry only while it runs with store_history=True
-    if not parsed or len(parsed) != shell.execution_count + 1:
+    # the running cell is the last entry only while it runs with store_history=True; IPython 8
+    # counts it after the cell, IPython 9 before
+    if not parsed or len(parsed) not in (shell.execution_count, shell.execution_count + 1):
         return False
     try:
         nodes = ast.parse(parsed[-1]).body
