@@ -101,9 +101,15 @@ def _median_rows(x: np.ndarray) -> np.ndarray:
     return np.median(x, axis=1)
 
 
+def _trimmed_count(n: int, trim: float = TRIM) -> int:
+    """How many values to trim from each end: none from fewer than 5, so a few slow rounds
+    still give an interval with n - 1 degrees of freedom rather than one."""
+    return int(n * trim) if n >= 5 else 0
+
+
 def _trimmed_mean_rows(x: np.ndarray, trim: float = TRIM) -> np.ndarray:
     n = x.shape[1]
-    k = int(n * trim)
+    k = _trimmed_count(n, trim)
     if k == 0 or n - 2 * k < 1:
         return x.mean(axis=1)
     return np.sort(x, axis=1)[:, k : n - k].mean(axis=1)
@@ -151,7 +157,7 @@ def paired_ratio(
 def _yuen_standard_error(x: np.ndarray, trim: float = TRIM) -> tuple[float, int]:
     """Standard error of the trimmed mean from the winsorized variance, and how many values it keeps."""
     n = x.size
-    k = int(n * trim)
+    k = _trimmed_count(n, trim)
     ordered = np.sort(x)
     winsorized = np.clip(x, ordered[k], ordered[n - k - 1])
     kept = n - 2 * k
