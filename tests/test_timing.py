@@ -179,3 +179,19 @@ def test_a_sleeping_kernel_is_not_mistaken_for_a_disturbed_one():
     # rounds are not retaken for it (a few may be, on a busy machine)
     assert t.retaken < 2 * t.rounds
     assert 0.0009 <= t.per_call.value <= 0.005
+
+
+def test_a_kernel_cheaper_than_the_loop_around_it_is_flagged(monkeypatch):
+    import perfkit.timing as timing
+
+    # pretend the empty loop costs 1 us per iteration: no real kernel of ~20 ns can be resolved
+    monkeypatch.setattr(timing, "_empty_loop", lambda number: (number * 1_000, number * 1_000))
+    t = pk.bench(lambda: None, budget=0.1)
+    assert not t.resolved
+    assert any("too close to the loop overhead" in note for note in t.notes)
+    assert "too close" in repr(t)
+
+
+def test_an_ordinary_kernel_is_resolved():
+    t = pk.bench(lambda: sum(range(100)), budget=0.1)
+    assert t.resolved and not t.notes
