@@ -26,6 +26,7 @@ from typing import Any, Awaitable, Callable
 import httpx
 
 from .aio import LoopLag, loop_lag, run_async
+from .servers import _check_latency
 from .units import format_seconds
 
 _TIMEOUT = 30.0  # seconds; a request queued behind a small pool must not time out
@@ -44,12 +45,6 @@ def _check_n(n: Any, name: str = "n") -> int:
 
 def _check_limit(limit: Any, name: str = "limit") -> int | None:
     return None if limit is None else _check_n(limit, name)
-
-
-def _check_latency(latency: Any) -> float:
-    if isinstance(latency, bool) or not isinstance(latency, (int, float)) or not latency >= 0:
-        raise ValueError(f"latency must be a number of seconds >= 0, got {latency!r}")
-    return float(latency)
 
 
 def async_client(max_connections: int | None = None) -> httpx.AsyncClient:
