@@ -210,7 +210,7 @@ def sweep(
     sizes = check_sizes(n)
     total = check_budget(budget)
     per_size = total / len(sizes)
-    from .timing import call_timeout
+    from .sampling import call_timeout
 
     timeout = call_timeout(total, timeout)
     from tqdm.auto import tqdm

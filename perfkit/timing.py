@@ -1,4 +1,4 @@
-"""Calibration and sampling of sync and async kernels, with the loop's own overhead subtracted.
+"""Measuring kernels side by side: interleaved rounds, the loop's own overhead subtracted.
 
 How one measurement runs (the bar is pyperf and IPython's %timeit):
 1. every kernel is called once (its result checked by the caller, its time a first guess);
@@ -11,10 +11,7 @@ How one measurement runs (the bar is pyperf and IPython's %timeit):
 
 from __future__ import annotations
 
-import gc
 import inspect
-import itertools
-import math
 import random
 import time
 from contextlib import ExitStack
@@ -24,8 +21,9 @@ from typing import Any, Callable
 import numpy as np
 
 from .aio import LoopThread
-from .errors import BudgetExceededError, KernelError
 from .kernels import Kernel, check_budget
+from .sampling import (KernelRunner, awaiting, calibrate, calibrate_overhead, call_timeout,
+                       empty_loop, stolen_share)
 from .stats import Estimate, median_estimate, paired_ratio
 from .units import format_seconds
 
@@ -36,93 +34,6 @@ MIN_ROUNDS_SLOW = 3  # when a single round eats much of the budget
 # its wall time to other processes, beyond what that kernel usually spends off the CPU.
 RETAKES = 2
 DISTURBED = 0.05
-_CLOCK = time.perf_counter_ns
-
-
-_CPU = time.thread_time_ns
-
-# One loop per call shape, compiled like timeit does, with everything bound to fast locals.
-# Returns (wall ns, this thread's CPU ns): wall minus CPU is time the CPU was taken away.
-_SAMPLER = """
-def sample(number, fn=fn, args=args, kwargs=kwargs, arg=arg, clock=clock, cpu=cpu, repeat=repeat):
-    c0 = cpu(); t0 = clock()
-    for _ in repeat(None, number):
-        {call}
-    t1 = clock(); c1 = cpu()
-    return t1 - t0, c1 - c0
-"""
-
-
-def _sampler(call: str, fn: Any = None, args: tuple = (), kwargs: dict | None = None) -> Callable[[int], tuple[int, int]]:
-    namespace: dict[str, Any] = {"fn": fn, "args": args, "kwargs": kwargs or {},
-                                 "arg": args[0] if len(args) == 1 else None,
-                                 "clock": _CLOCK, "cpu": _CPU, "repeat": itertools.repeat}
-    exec(_SAMPLER.format(call=call), namespace)  # noqa: S102 - fixed template, no user text
-    return namespace["sample"]
-
-
-def _sync_sampler(kernel: Kernel) -> Callable[[int], tuple[int, int]]:
-    if kernel.kwargs:
-        call = "fn(*args, **kwargs)"
-    else:
-        call = {0: "fn()", 1: "fn(arg)"}.get(len(kernel.args), "fn(*args)")
-    return _sampler(call, kernel.fn, kernel.args, kernel.kwargs)
-
-
-_empty_loop = _sampler("pass")
-
-
-class _Runner:
-    """Times one kernel: `call()` once, `sample(number)` -> nanoseconds for `number` calls."""
-
-    def __init__(self, kernel: Kernel, loop: LoopThread | None, timeout: float) -> None:
-        self.kernel = kernel
-        self.loop = loop
-        self.timeout = timeout
-        self._sync = None if kernel.is_async else _sync_sampler(kernel)
-
-    def call(self) -> tuple[Any, float]:
-        """Call the kernel once: (result, seconds)."""
-        k = self.kernel
-        t0 = time.perf_counter()
-        try:
-            if self.loop is None:
-                result = k.fn(*k.args, **k.kwargs)
-            else:
-                result = self.loop.run(k.fn(*k.args, **k.kwargs), self.timeout,
-                                       what=f"async kernel {k.name!r}")
-        except (KernelError, BudgetExceededError):
-            raise
-        except Exception as exc:
-            raise KernelError(k.name, exc, "checked") from exc
-        return result, time.perf_counter() - t0
-
-    def sample(self, number: int, disable_gc: bool) -> tuple[int, int]:
-        """(wall ns, CPU ns) of `number` calls."""
-        k = self.kernel
-        gc_was_on = gc.isenabled()
-        if disable_gc:
-            gc.disable()
-        try:
-            if self._sync is not None:
-                return self._sync(number)
-            return self.loop.run(self._async_sample(number), self.timeout,  # type: ignore[union-attr]
-                                 what=f"async kernel {k.name!r}")
-        except (KernelError, BudgetExceededError):
-            raise
-        except Exception as exc:
-            raise KernelError(k.name, exc, "timed") from exc
-        finally:
-            if gc_was_on:
-                gc.enable()
-
-    async def _async_sample(self, number: int) -> tuple[int, int]:
-        fn, args, kwargs = self.kernel.fn, self.kernel.args, self.kernel.kwargs
-        c0, t0 = _CPU(), _CLOCK()
-        for _ in itertools.repeat(None, number):
-            await fn(*args, **kwargs)
-        t1, c1 = _CLOCK(), _CPU()
-        return t1 - t0, c1 - c0
 
 
 @dataclass
@@ -226,7 +137,7 @@ def measure(
                 loop = stack.enter_context(LoopThread())
             return loop
 
-        runners = [_Runner(k, event_loop() if k.is_async else None, timeout) for k in kernels]
+        runners = [KernelRunner(k, event_loop() if k.is_async else None, timeout) for k in kernels]
         first = []
         for i, runner in enumerate(runners):
             result, seconds = runner.call()
@@ -234,7 +145,7 @@ def measure(
                 # a plain function (a lambda, a partial) that returns a coroutine: await it
                 result.close()
                 k = runner.kernel
-                runners[i] = runner = _Runner(Kernel(k.name, _awaiting(k.fn), k.args, k.kwargs),
+                runners[i] = runner = KernelRunner(Kernel(k.name, awaiting(k.fn), k.args, k.kwargs),
                                               event_loop(), timeout)
                 result, seconds = runner.call()
             first.append((result, seconds))
@@ -247,9 +158,9 @@ def measure(
         # milliseconds, and a short sample is less often hit; the few that are, the robust
         # statistics set aside. Many short rounds beat a few long ones.
         target = min(max(budget / (len(runners) * 200), 2e-4), 0.002)
-        calibrated = [_calibrate(r, seconds, target, disable_gc) for r, (_, seconds) in zip(runners, first)]
+        calibrated = [calibrate(r, seconds, target, disable_gc) for r, (_, seconds) in zip(runners, first)]
         numbers = [n for n, _ in calibrated]
-        overhead_number = _calibrate_overhead(target / 4)
+        overhead_number = calibrate_overhead(target / 4)
 
         round_cost = sum(n * per_call for n, per_call in calibrated)
         # share of each sample's wall time when the CPU was elsewhere (sleeping, or taken
@@ -257,7 +168,7 @@ def measure(
         stolen: list[list[float]] = [[] for _ in runners]
         if time.perf_counter() - start + round_cost < budget / 2:
             for r, n, st in zip(runners, numbers, stolen):  # warm-up sample, discarded
-                st.append(_stolen_share(*r.sample(n, disable_gc)))
+                st.append(stolen_share(*r.sample(n, disable_gc)))
         retakes_allowed = RETAKES if round_cost * MIN_ROUNDS * 2 < budget else 0
 
         min_rounds = MIN_ROUNDS if round_cost * MIN_ROUNDS < budget else MIN_ROUNDS_SLOW
@@ -275,10 +186,10 @@ def measure(
                 taken = [(0, 0)] * len(runners)
                 for i in order:
                     taken[i] = runners[i].sample(numbers[i], disable_gc)
-                ov_wall, ov_cpu = _empty_loop(overhead_number)
-                shares = [_stolen_share(*t) for t in taken]
+                ov_wall, ov_cpu = empty_loop(overhead_number)
+                shares = [stolen_share(*t) for t in taken]
                 disturbed = any(share > _usual(st) + DISTURBED for share, st in zip(shares, stolen))
-                disturbed |= _stolen_share(ov_wall, ov_cpu) > DISTURBED
+                disturbed |= stolen_share(ov_wall, ov_cpu) > DISTURBED
                 if not disturbed or attempt == retakes_allowed:
                     break
                 retaken += 1
@@ -313,65 +224,9 @@ def measure(
     return Measurement(results, timings, rounds, elapsed, stopped_early)
 
 
-def call_timeout(budget: float, timeout: float | None) -> float:
-    """Seconds one call may take: `timeout`, or 10 x the (scaled) budget and at least 2 s."""
-    if timeout is None:
-        return max(10 * budget, 2.0)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"timeout must be a number of seconds > 0 or None, got {timeout!r}")
-    return float(timeout)
-
-
-def _awaiting(fn: Callable[..., Any]) -> Callable[..., Any]:
-    async def awaited(*args: Any, **kwargs: Any) -> Any:
-        return await fn(*args, **kwargs)
-
-    return awaited
-
-
-def _stolen_share(wall_ns: int, cpu_ns: int) -> float:
-    return max(0.0, (wall_ns - cpu_ns) / wall_ns) if wall_ns > 0 else 0.0
-
-
 def _usual(shares: list[float]) -> float:
     """The kernel's usual share of time off the CPU (an `await asyncio.sleep` is mostly off)."""
     return float(np.median(shares[-20:])) if shares else 0.0
-
-
-def _calibrate(runner: _Runner, first_call: float, target: float,
-               disable_gc: bool) -> tuple[int, float]:
-    """Calls per sample so that one sample lasts about `target` seconds, and seconds per call."""
-    if first_call >= target:
-        return 1, first_call
-    number = 1
-    while True:
-        seconds = runner.sample(number, disable_gc)[0] / 1e9
-        if seconds >= target / 5 or number >= 10**9:
-            break
-        number *= 10 if seconds < target / 100 else 2
-    # the quickest of three: a sample the scheduler interrupted would make `number` too small
-    seconds = min(seconds, *(runner.sample(number, disable_gc)[0] / 1e9 for _ in range(2)))
-    return _round_number(number * target / max(seconds, 1e-9)), seconds / number
-
-
-_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-
-
-def _round_number(x: float) -> int:
-    """Round calls-per-sample to a coarse 1-1.2-1.5-2-... grid, so kernels of about the same
-    cost get the same number and samples of the same length (a longer sample is more often
-    interrupted on a busy machine, which would bias the comparison)."""
-    if x <= 1:
-        return 1
-    decade = 10 ** math.floor(math.log10(x))
-    step = min(_STEPS, key=lambda m: abs(math.log(x / (m * decade))))
-    return max(1, round(step * decade))
-
-
-def _calibrate_overhead(target: float) -> int:
-    number = 1000
-    seconds = _empty_loop(number)[0] / 1e9
-    return max(1000, math.ceil(number * target / max(seconds, 1e-9)))
 
 
 def _precise_enough(raw: list[list[float]], overhead: float) -> bool:
