@@ -119,8 +119,8 @@ def compare(
         budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
         check: call each kernel once first and raise KernelMismatchError if results differ.
         disable_gc: switch the garbage collector off during samples, as timeit does.
-        timeout: seconds one call of an async kernel may take before it is cancelled
-            (default: 10 x budget, at least 2 s).
+        timeout: seconds one call may take; past it an async call is cancelled, a sync call
+            raises once it returns (default: 10 x budget, at least 2 s).
     """
     fns = as_kernels(kernels)
     value = run_setup(setup)

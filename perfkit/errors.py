@@ -24,4 +24,4 @@ class KernelMismatchError(PerfkitError):
 
 
 class BudgetExceededError(PerfkitError):
-    """A single call of a kernel did not finish within the measuring budget."""
+    """A single call of a kernel took longer than its timeout (10 x budget by default)."""

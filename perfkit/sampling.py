@@ -75,7 +75,9 @@ class KernelRunner:
             raise
         except Exception as exc:
             raise KernelError(k.name, exc, "checked") from exc
-        return result, time.perf_counter() - t0
+        seconds = time.perf_counter() - t0
+        self._check_sync_time(seconds)
+        return result, seconds
 
     def sample(self, number: int, disable_gc: bool) -> tuple[int, int]:
         """(wall ns, CPU ns) of `number` calls."""
@@ -85,7 +87,9 @@ class KernelRunner:
             gc.disable()
         try:
             if self._sync is not None:
-                return self._sync(number)
+                wall, cpu = self._sync(number)
+                self._check_sync_time(wall / 1e9 / number)
+                return wall, cpu
             return self.loop.run(self._async_sample(number), self.timeout,  # type: ignore[union-attr]
                                  what=f"async kernel {k.name!r}")
         except (KernelError, BudgetExceededError):
@@ -95,6 +99,16 @@ class KernelRunner:
         finally:
             if gc_was_on:
                 gc.enable()
+
+    def _check_sync_time(self, seconds_per_call: float) -> None:
+        # A sync call cannot be stopped part-way (Python has no safe way to interrupt a
+        # thread), but a call that ran past the timeout must not become a timing either.
+        if self._sync is not None and seconds_per_call > self.timeout:
+            raise BudgetExceededError(
+                f"kernel {self.kernel.name!r} took {seconds_per_call:.3g} s in one call, more than "
+                f"its timeout of {self.timeout:.3g} s; a sync kernel cannot be stopped part-way, so it "
+                "was let finish and nothing was timed. Pass a larger timeout= (or budget=) if it "
+                "really takes this long.")
 
     async def _async_sample(self, number: int) -> tuple[int, int]:
         fn, args, kwargs = self.kernel.fn, self.kernel.args, self.kernel.kwargs

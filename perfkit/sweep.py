@@ -203,8 +203,8 @@ def sweep(
         budget: seconds of measuring in all, shared equally by the sizes.
         check: check that the kernels agree at every size before timing it.
         progress: show a progress bar (tqdm); None shows one only if the sweep takes a while.
-        timeout: seconds one call of an async kernel may take (default: 10 x the whole
-            budget, at least 2 s).
+        timeout: seconds one call may take; past it an async call is cancelled, a sync call
+            raises once it returns (default: 10 x the whole budget, at least 2 s).
     """
     fns = as_kernels(kernels)
     sizes = check_sizes(n)

@@ -122,8 +122,9 @@ def measure(
     """Measure `kernels` side by side in interleaved rounds within `budget` seconds (scaled).
 
     `on_checked` receives every kernel's result of the first call, before anything is timed
-    (compare() uses it to check that the kernels agree). `timeout` is how long one call of an
-    async kernel may take before it is cancelled (default: 10 x budget, at least 2 s).
+    (compare() uses it to check that the kernels agree). `timeout` is how long one call may take:
+    past it an async call is cancelled and a sync call raises once it returns (default: 10 x
+    budget, at least 2 s).
     """
     budget = check_budget(budget)
     timeout = call_timeout(budget, timeout)
@@ -250,8 +251,8 @@ def bench(fn: Callable[..., Any], *args: Any, budget: float = 0.5, disable_gc: b
         budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
         disable_gc: switch the garbage collector off during samples, as timeit does.
         name: how to call it in reports; defaults to fn.__name__.
-        timeout: seconds one call of an async kernel may take before it is cancelled and
-            BudgetExceededError raised (default: 10 x budget, at least 2 s).
+        timeout: seconds one call may take before BudgetExceededError is raised; an async
+            call is cancelled then, a sync call once it returns (default: 10 x budget, at least 2 s).
     """
     if not callable(fn):
         raise TypeError(f"bench needs a callable, got {type(fn).__name__} {fn!r:.60}")

@@ -186,3 +186,26 @@ def test_a_kernel_cheaper_than_the_loop_around_it_is_flagged(monkeypatch):
 def test_an_ordinary_kernel_is_resolved():
     t = pk.bench(lambda: sum(range(100)), budget=0.1)
     assert t.resolved and not t.notes
+
+
+def test_a_sync_call_past_its_timeout_raises_instead_of_becoming_a_timing():
+    calls = []
+
+    def stuck():
+        calls.append(1)
+        time.sleep(0.4)
+
+    with pytest.raises(pk.BudgetExceededError, match=r"'stuck' took 0\.4\d* s in one call, more than its timeout of 0\.2 s"):
+        pk.bench(stuck, budget=0.05, timeout=0.2)
+    assert calls == [1]  # stopped after the first call, not sampled on
+
+
+def test_a_sync_kernel_that_hangs_on_a_later_call_raises_too():
+    calls = []
+
+    def slows_down():
+        calls.append(1)
+        time.sleep(0.001 if len(calls) < 4 else 0.5)
+
+    with pytest.raises(pk.BudgetExceededError, match="'slows_down'"):
+        pk.bench(slows_down, budget=0.5, timeout=0.3)
