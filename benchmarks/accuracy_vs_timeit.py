@@ -13,7 +13,7 @@ import timeit
 
 import perfkit as pk
 from _machine import describe
-from perfkit.units import format_seconds
+from perfkit.engine.units import format_seconds
 
 small_set = set(range(1000))
 items = list(range(1000))

@@ -4,94 +4,78 @@
     c = pk.compare({"list": lambda: 9_999 in items, "set": lambda: 9_999 in item_set})
     c.verdict("set", faster_than="list", by=10)
 
+The package has three layers, and imports only point down:
+
+    perfkit.lessons   what single lessons need: servers, HTTP fetch scenarios, data generators
+    perfkit.display   charts (matplotlib), widgets (ipywidgets), IPython magics
+    perfkit.engine    measuring, statistics, verdicts, claims, saved results (no plotting)
+
 Names are imported lazily, so `import perfkit` stays fast and loads neither matplotlib nor
 ipywidgets until a chart or a widget is asked for.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import importlib as _importlib
 
-from .errors import (
-    BudgetExceededError,
-    KernelError,
-    KernelMismatchError,
-    PerfkitError,
-    SetupError,
-)
-from .stats import Estimate
+from .engine.compare import Comparison, compare
+from .engine.errors import BudgetExceededError, KernelError, KernelMismatchError, PerfkitError, SetupError
+from .engine.memory import (MemoryComparison, MemoryTimeline, MemoryUse, bytes_per_object,
+                            compare_memory, memory, memory_timeline)
+from .engine.stats import Estimate
+from .engine.sweep import Sweep, sweep
+from .engine.timing import Timing, bench
+from .engine.verdict import Verdict
 
-# Functions that share their module's name are bound eagerly: once `perfkit.compare` (the
-# module) is imported, a lazy lookup would find the module instead of the function.
-from .compare import Comparison, compare
-from .memory import MemoryComparison, MemoryTimeline, MemoryUse, bytes_per_object, compare_memory, memory, memory_timeline
-from .sweep import Sweep, sweep
-from .timing import Timing, bench
-from .verdict import Verdict
+__version__ = "0.2.0"
 
-__version__ = "0.1.0"
-
-# public name -> module that defines it
+# public name -> the module that defines it, imported on first use
 _LAZY = {
-    "run_async": "aio",
-    "loop_lag": "aio",
-    "LatencyServer": "servers",
-    "profile_calls": "profiling",
-    "profile_lines": "profiling",
-    "CallProfile": "profiling",
-    "LineProfile": "profiling",
-    "break_even": "breakeven", "break_even_curve": "breakeven",
-    "memory_sweep": "memsweep", "MemorySweep": "memsweep",
-    "object_sizes": "objects",
+    "run_async": "engine.aio",
+    "loop_lag": "engine.aio",
+    "profile_calls": "engine.profiling",
+    "profile_lines": "engine.lineprofile",
+    "CallProfile": "engine.profiling",
+    "LineProfile": "engine.lineprofile",
+    "break_even": "engine.breakeven",
+    "break_even_curve": "engine.breakeven",
+    "memory_sweep": "engine.memsweep",
+    "MemorySweep": "engine.memsweep",
+    "LatencyServer": "lessons.servers",
+    "object_sizes": "lessons.objects",
 }
 
+# submodules a notebook reaches as attributes: pk.widgets.explore(...), pk.plots.style()
+_SUBMODULES = {"widgets": "display.widgets", "plots": "display.plots",
+               "engine": "engine", "display": "display", "lessons": "lessons"}
+
 __all__ = [
-    "bench",
-    "Timing",
-    "compare",
-    "Comparison",
-    "sweep",
-    "Sweep",
-    "memory",
-    "compare_memory",
-    "bytes_per_object",
-    "memory_timeline",
-    "MemoryUse",
-    "MemoryComparison",
-    "MemoryTimeline",
-    "Verdict",
-    "BudgetExceededError",
-    "Estimate",
-    "KernelError",
-    "KernelMismatchError",
-    "PerfkitError",
-    "SetupError",
+    "bench", "Timing", "compare", "Comparison", "sweep", "Sweep",
+    "memory", "compare_memory", "bytes_per_object", "memory_timeline",
+    "MemoryUse", "MemoryComparison", "MemoryTimeline",
+    "Verdict", "Estimate",
+    "PerfkitError", "KernelError", "KernelMismatchError", "BudgetExceededError", "SetupError",
     *_LAZY,
 ]
 
 
-# submodules a notebook reaches as attributes: pk.widgets.explore(...)
-_SUBMODULES = {"widgets", "plots"}
-
-
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _importlib.import_module(f".{_SUBMODULES[name]}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'perfkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted({*__all__, *_SUBMODULES, "__version__", "load_ipython_extension"})
 
 
-def load_ipython_extension(ipython: Any) -> None:
+def load_ipython_extension(ipython: object) -> None:
     """`%load_ext perfkit`: registers the %pk_bench, %pk_memory and %pk_lines magics."""
-    from .magics import load_ipython_extension as _load
+    from .display.magics import load_ipython_extension as _load
 
     _load(ipython)

@@ -3,8 +3,8 @@ import math
 import pytest
 
 import perfkit as pk
-from perfkit.breakeven import break_even, break_even_curve
-from perfkit.stats import Estimate
+from perfkit.engine.breakeven import break_even, break_even_curve
+from perfkit.engine.stats import Estimate
 
 
 def s(value, low=None, high=None):
@@ -65,17 +65,17 @@ def test_plot_break_even_draws_log_log_with_open_bands():
     import matplotlib
 
     matplotlib.use("Agg")
-    from perfkit.plots import plot_break_even
+    from perfkit.display.plots import plot_break_even
 
     curves = {"misses": [break_even(s(1e-6), s(3e-7, 2.5e-7, 3.5e-7), s(1e-7, 0.5e-7, 1.5e-7)),
                          break_even(s(1e-5), s(3e-6), s(1e-7))],
               "hits": [break_even(s(1e-6), s(1.2e-7, 0.9e-7, 1.5e-7), s(1e-7, 0.95e-7, 1.05e-7)),
                        break_even(s(1e-5), s(1.5e-6), s(1e-7))]}
-    ax = plot_break_even([10, 100], curves)
+    ax = plot_break_even([10, 100], curves, built="the set", instead="the list")
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["misses", "hits"]
     assert "uses" in ax.get_ylabel() and ax.get_title()
     low, high = ax.get_ylim()
     assert low < 1.9 and math.isfinite(high) and high > 50  # the infinite upper end is drawn to the top
     with pytest.raises(ValueError, match="hits"):
-        plot_break_even([10, 100, 1000], {"hits": curves["hits"]})
+        plot_break_even([10, 100, 1000], {"hits": curves["hits"]}, built="b", instead="i")

@@ -1,4 +1,4 @@
-"""Tests of perfkit.datagen: generated files are deterministic, seeded and of the asked size."""
+"""Tests of perfkit.lessons.datagen: generated files are deterministic, seeded and of the asked size."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from perfkit.datagen import write_log_file
+from perfkit.lessons.datagen import write_log_file
 
 LINE = re.compile(r"^2024-05-01T\d\d:\d\d:\d\d\.\d{3}Z (INFO|DEBUG|WARNING|ERROR) +/\S+/\d+ "
                   r"status=\d{3} latency_ms=\d+ agent=\"[^\"]+\"$")

@@ -1,4 +1,4 @@
-"""Tests for perfkit.fetch against a real LatencyServer. Timings are checked with coarse bounds;
+"""Tests for perfkit.lessons.fetch against a real LatencyServer. Timings are checked with coarse bounds;
 concurrency is checked exactly, through the server's own count of requests in flight."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 
 import perfkit as pk
-from perfkit.fetch import (
+from perfkit.lessons.fetch import (
     RequestCost,
     fetch_blocking,
     fetch_gather,
@@ -158,7 +158,7 @@ def test_plot_against_ideal_draws_measured_and_ideal_lines_and_checks_names():
     import matplotlib
 
     matplotlib.use("Agg")
-    from perfkit.plots import plot_against_ideal
+    from perfkit.display.plots import plot_against_ideal
 
     async def limited(limit):
         return await sleep_gather(4, 0.002, limit)
@@ -178,7 +178,7 @@ def test_plot_loop_lags_draws_one_bar_per_variant():
     import matplotlib
 
     matplotlib.use("Agg")
-    from perfkit.plots import plot_loop_lags
+    from perfkit.display.plots import plot_loop_lags
 
     lags = {"blocked": measure_loop_lag(sleep_blocking, 3, 0.01),
             "free": measure_loop_lag(sleep_gather, 3, 0.01)}

@@ -1,4 +1,4 @@
-from perfkit.html import Raw, bar, table
+from perfkit.engine.tables import Raw, bar, table
 
 
 def test_every_cell_header_caption_and_note_is_escaped():

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from perfkit.errors import KernelMismatchError, SetupError
-from perfkit.kernels import (as_kernels, budget_scale, check_agreement, check_budget, own_copy,
+from perfkit.engine.errors import KernelMismatchError, SetupError
+from perfkit.engine.kernels import (as_kernels, budget_scale, check_agreement, check_budget, own_copy,
                              results_agree, run_setup)
 
 

@@ -1,4 +1,4 @@
-"""Tests of perfkit.logdata: seeded log lines that name users."""
+"""Tests of perfkit.lessons.logdata: seeded log lines that name users."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from perfkit.logdata import make_log_lines, make_users
+from perfkit.lessons.logdata import make_log_lines, make_users
 
 LINE = re.compile(r"2024-05-06T(?P<hour>\d\d):\d\d:\d\dZ (?P<level>[A-Z]+) user=(?P<user>\S+) "
                   r"(?P<method>[A-Z]+) (?P<path>/\S*) (?P<status>\d{3}) (?P<ms>\d+)ms")

@@ -1,4 +1,4 @@
-"""Tests of perfkit.magics in a real IPython shell: %pk_bench, %pk_memory and %pk_lines."""
+"""Tests of perfkit.display.magics in a real IPython shell: %pk_bench, %pk_memory and %pk_lines."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from IPython.utils.capture import capture_output
 from traitlets.config import Config
 
 import perfkit as pk
-from perfkit.memory import MemoryUse
-from perfkit.profiling import LineProfile
-from perfkit.timing import Timing
+from perfkit.engine.memory import MemoryUse
+from perfkit.engine.lineprofile import LineProfile
+from perfkit.engine.timing import Timing
 
 DEFINITIONS = '''
 import asyncio, time

@@ -1,4 +1,4 @@
-"""Tests of perfkit.memsweep: peak memory against n, its slope, verdicts and drawing."""
+"""Tests of perfkit.engine.memsweep: peak memory against n, its slope, verdicts and drawing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 import perfkit as pk
-from perfkit.memsweep import MemorySweep
+from perfkit.engine.memsweep import MemorySweep
 
 KERNELS = {"generator": lambda d: sum(x * 2 for x in d), "list": lambda d: sum([x * 2 for x in d])}
 SIZES = [100, 1_000, 5_000, 20_000]

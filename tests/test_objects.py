@@ -1,4 +1,4 @@
-"""Tests for perfkit.objects: record kinds made programmatically, their sizes, sweeps and verdicts."""
+"""Tests for perfkit.lessons.objects: record kinds made programmatically, their sizes, sweeps and verdicts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import pytest
 
 from perfkit import Estimate
-from perfkit.objects import (
+from perfkit.lessons.objects import (
     KINDS,
     ObjectSizes,
     attribute_access,

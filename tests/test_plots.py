@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import perfkit as pk
-from perfkit.memory import MemoryTimeline
+from perfkit.engine.memory import MemoryTimeline
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_memory_timeline_draws_rss_above_start_and_the_tracemalloc_peak_dashed()
 
 
 def test_bytes_axis_ticks_sit_on_round_binary_sizes(plt):
-    from perfkit.plots import bytes_axis
+    from perfkit.display.plots import bytes_axis
 
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 30 * 2**20])

@@ -1,4 +1,4 @@
-"""Tests of perfkit.profiling: call and line profiles as data. Real timers are checked coarsely."""
+"""Tests of perfkit.engine.profiling: call and line profiles as data. Real timers are checked coarsely."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 import perfkit as pk  # noqa: E402
-from perfkit.errors import KernelError  # noqa: E402
-from perfkit.profiling import _call_name, _short_location  # noqa: E402
+from perfkit.engine.errors import KernelError  # noqa: E402
+from perfkit.engine.profiling import _call_name, _short_location  # noqa: E402
 
 
 def helper(i: int) -> int:
@@ -255,7 +255,7 @@ async def async_sleeper() -> str:
 
 
 @pytest.mark.skipif(not os.path.exists(os.path.join(os.path.dirname(pk.__file__), "aio.py")),
-                    reason="perfkit.aio not there yet")
+                    reason="perfkit.engine.aio not there yet")
 def test_async_functions_are_awaited_and_profiled():
     calls = pk.profile_calls(async_sleeper)
     assert calls.result == "done"

@@ -2,10 +2,10 @@ import asyncio
 
 import pytest
 
-from perfkit.aio import LoopThread
-from perfkit.errors import KernelError
-from perfkit.kernels import Kernel
-from perfkit.sampling import (KernelRunner, calibrate, call_timeout, compile_sampler, round_number,
+from perfkit.engine.aio import LoopThread
+from perfkit.engine.errors import KernelError
+from perfkit.engine.kernels import Kernel
+from perfkit.engine.sampling import (KernelRunner, calibrate, call_timeout, compile_sampler, round_number,
                               stolen_share, sync_sampler)
 
 

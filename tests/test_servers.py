@@ -1,4 +1,4 @@
-"""Tests for perfkit.servers.LatencyServer. Timings are checked with coarse bounds only."""
+"""Tests for perfkit.lessons.servers.LatencyServer. Timings are checked with coarse bounds only."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from perfkit.servers import LatencyServer
+from perfkit.lessons.servers import LatencyServer
 
 
 def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:

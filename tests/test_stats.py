@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from perfkit.stats import Estimate, median_estimate, paired_ratio, slope_estimate
+from perfkit.engine.stats import Estimate, median_estimate, paired_ratio, slope_estimate
 
 
 def test_paired_ratio_interval_covers_the_true_ratio_in_most_runs():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import perfkit as pk
-from perfkit.sweep import check_sizes, crossing, fit_complexity
+from perfkit.engine.sweep import check_sizes, crossing, fit_complexity
 
 N = np.array([10, 100, 1_000, 10_000, 100_000, 1_000_000], dtype=float)
 CLASSES = {

@@ -173,7 +173,7 @@ def test_a_sleeping_kernel_is_not_mistaken_for_a_disturbed_one():
 
 
 def test_a_kernel_cheaper_than_the_loop_around_it_is_flagged(monkeypatch):
-    import perfkit.timing as timing
+    import perfkit.engine.timing as timing
 
     # pretend the empty loop costs 1 us per iteration: no real kernel of ~20 ns can be resolved
     monkeypatch.setattr(timing, "empty_loop", lambda number: (number * 1_000, number * 1_000))

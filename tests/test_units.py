@@ -1,4 +1,4 @@
-from perfkit.units import format_bytes, format_ratio, format_seconds, format_value
+from perfkit.engine.units import format_bytes, format_ratio, format_seconds, format_value
 
 
 def test_seconds_pick_the_readable_unit():

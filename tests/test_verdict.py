@@ -3,7 +3,7 @@ import json
 import pytest
 
 from perfkit import Estimate, Verdict
-from perfkit.verdict import judge
+from perfkit.engine.verdict import judge
 
 
 @pytest.mark.parametrize(

@@ -20,10 +20,7 @@ def format_seconds(seconds: float) -> str:
     """`2.5e-08` -> `'25.0 ns'`."""
     if not math.isfinite(seconds):
         return str(seconds)
-    scale, name = _TIME_STEPS[0]
-    for step, step_name in _TIME_STEPS:
-        if abs(seconds) >= step:
-            scale, name = step, step_name
+    scale, name = time_scale(seconds)
     return f"{_sig(seconds / scale)} {name}"
 
 
@@ -54,3 +51,12 @@ def format_value(value: float, unit: str) -> str:
     if unit == "x":
         return format_ratio(value)
     return f"{_sig(value)} {unit}".rstrip()
+
+
+def time_scale(seconds: float) -> tuple[float, str]:
+    """The scale and unit name that suit `seconds` on an axis: `0.004` -> `(1e-3, 'ms')`."""
+    scale, name = _TIME_STEPS[0]
+    for step, step_name in _TIME_STEPS:
+        if abs(seconds) >= step:
+            scale, name = step, step_name
+    return scale, name

@@ -8,8 +8,9 @@ from typing import Any, Callable, Mapping
 from .kernels import Kernel, as_kernels, call_args, check_agreement, own_copy, run_setup
 from .stats import Estimate, paired_ratio
 from .timing import Timing, measure
-from .units import format_ratio, format_seconds
+from .units import format_seconds
 from .verdict import Verdict, check_factor
+from .results import draw
 
 
 @dataclass
@@ -85,16 +86,14 @@ class Comparison:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from .tables import table
 
         return table(["kernel", "per call", "95% interval", "vs fastest"], self._rows(),
                      caption="Time per call (median, 95% interval)", notes=self._summary())
 
     def plot(self, ax: Any = None) -> Any:
         """Bars of time per call with 95% intervals; returns the Axes."""
-        from .plots import plot_comparison
-
-        return plot_comparison(self, ax=ax)
+        return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
         return {"timings": {n: t.to_dict() for n, t in self.timings.items()},

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import inspect
-import time
 import tracemalloc
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
@@ -20,6 +19,7 @@ from .kernels import as_kernels, call_args, check_agreement, own_copy, run_setup
 from .stats import Estimate
 from .units import format_bytes, format_ratio
 from .verdict import Verdict, check_factor
+from .results import draw
 
 REPEATS = 3
 
@@ -69,7 +69,7 @@ class MemoryUse:
                 f"retained {format_bytes(self.retained_bytes)})")
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from .tables import table
 
         return table(["call", "peak", "retained"],
                      [[self.name, format_bytes(self.peak_bytes), format_bytes(self.retained_bytes)]],
@@ -77,9 +77,7 @@ class MemoryUse:
 
     def plot(self, ax: Any = None) -> Any:
         """Two bars, peak and retained bytes; returns the Axes."""
-        from .plots import plot_memory_use
-
-        return plot_memory_use(self, ax=ax)
+        return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "peak_bytes": self.peak_bytes, "retained_bytes": self.retained_bytes}
@@ -160,7 +158,7 @@ class MemoryComparison:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from .tables import table
 
         return table(["kernel", "peak", "retained", "vs smallest"], self._rows(),
                      caption="Memory per call (tracemalloc)",
@@ -168,9 +166,7 @@ class MemoryComparison:
 
     def plot(self, ax: Any = None) -> Any:
         """Bars of peak bytes per kernel; returns the Axes."""
-        from .plots import plot_memory_comparison
-
-        return plot_memory_comparison(self, ax=ax)
+        return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
         return {"peak": {n: e.to_dict() for n, e in self.peak.items()},
@@ -267,7 +263,7 @@ class MemoryTimeline:
         return float(self.times[-1]) if self.times.size else 0.0
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from .tables import table
 
         tm = format_bytes(self.tracemalloc_peak) if self.tracemalloc_peak is not None else "-"
         return table(["call", "duration", "RSS peak increase", "RSS end - start", "tracemalloc peak"],
@@ -277,9 +273,7 @@ class MemoryTimeline:
 
     def plot(self, ax: Any = None) -> Any:
         """RSS above its start over time, with tracemalloc's peak as a line; returns the Axes."""
-        from .plots import plot_memory_timeline
-
-        return plot_memory_timeline(self, ax=ax)
+        return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "times": self.times.tolist(), "rss_bytes": self.rss_bytes.tolist(),

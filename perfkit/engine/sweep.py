@@ -14,6 +14,7 @@ from .kernels import as_kernels, check_budget, run_setup
 from .stats import Estimate, slope_estimate
 from .units import format_seconds
 from .verdict import Verdict
+from .results import draw
 
 # name -> growth g(n); a fit is time = a + b * g(n), with a, b >= 0
 COMPLEXITY_CLASSES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -167,7 +168,7 @@ class Sweep(BySize):
         return headers, rows
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from .tables import table
 
         headers, rows = self._table()
         elapsed = sum(c.elapsed for c in self.comparisons.values())
@@ -176,9 +177,7 @@ class Sweep(BySize):
 
     def plot(self, ax: Any = None, relative_to: str | None = None) -> Any:
         """Time per call against n on log-log axes, with 95% bands; returns the Axes."""
-        from .plots import plot_sweep
-
-        return plot_sweep(self, ax=ax, relative_to=relative_to)
+        return draw(self, ax, relative_to=relative_to)
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "comparisons": {str(n): c.to_dict() for n, c in self.comparisons.items()}}

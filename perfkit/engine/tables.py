@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 _TABLE_STYLE = "border-collapse:collapse;font-family:monospace;font-size:12px"
 _CELL_STYLE = "padding:2px 10px;border-bottom:1px solid #ddd;text-align:right"
@@ -46,3 +46,12 @@ def bar(share: float, width_px: int = 120, color: str = "#4c72b0") -> Raw:
 
 def _cell(value: object) -> str:
     return value if isinstance(value, Raw) else escape(value)
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]], left: Collection[int] = (),
+               indent: str = "  ") -> str:
+    """A fixed-width text table: columns right-aligned, except those in `left`."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    return "\n".join(indent + "  ".join(c.ljust(w) if i in left else c.rjust(w)
+                                       for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in cells)

@@ -82,7 +82,7 @@ class Verdict:
         return f"Verdict({self})"
 
     def _repr_html_(self) -> str:
-        from .html import escape
+        from .tables import escape
 
         color = _COLORS[self.status]
         return (f'<div style="font-family:sans-serif"><span style="background:{color};color:white;'

@@ -36,7 +36,7 @@ class PerfkitMagics(Magics):
 
         -b BUDGET: seconds of measuring in all (default 0.5; times PERFKIT_BUDGET_SCALE).
         """
-        from .timing import bench
+        from ..engine.timing import bench
 
         opts, statement = self._options(line, cell, "b:", "pk_bench")
         budget = _budget(opts.get("b", "0.5"), "pk_bench")
@@ -50,7 +50,7 @@ class PerfkitMagics(Magics):
 
         Retained bytes include the statement's value, if it is an expression.
         """
-        from .memory import memory
+        from ..engine.memory import memory
 
         _, statement = self._options(line, cell, "", "pk_memory")
         fn = self._compile(statement, "pk_memory")
@@ -65,7 +65,7 @@ class PerfkitMagics(Magics):
         notebook's namespace to profile line by line; repeat -f for more functions.
         Returns a LineProfile of the -f functions, the first one as its main function.
         """
-        from .profiling import LineProfile, profile_lines
+        from ..engine.lineprofile import LineProfile, profile_lines
 
         opts, statement = self._options(line, cell, "f:", "pk_lines", list_all=True)
         targets = opts.get("f", [])

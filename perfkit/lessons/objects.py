@@ -17,11 +17,11 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .kernels import as_kernels
-from .memory import bytes_per_object
-from .stats import Estimate
-from .units import format_bytes, format_ratio
-from .verdict import Verdict, check_factor
+from ..engine.kernels import as_kernels
+from ..engine.memory import bytes_per_object
+from ..engine.stats import Estimate
+from ..engine.units import format_bytes, format_ratio
+from ..engine.verdict import Verdict, check_factor
 
 KINDS = ("plain", "slots", "dataclass", "dataclass(slots=True)", "namedtuple", "tuple", "dict")
 WRITABLE_KINDS = ("plain", "slots", "dataclass", "dataclass(slots=True)", "dict")
@@ -190,7 +190,7 @@ class ObjectSizes:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from ..engine.tables import table
 
         return table(["kind", "bytes per object", "sys.getsizeof", "left out by getsizeof", "vs smallest"],
                      self._rows(), caption="Memory per live object",
@@ -200,7 +200,7 @@ class ObjectSizes:
     def plot(self, ax: Any = None, getsizeof: bool = False, total: bool = False) -> Any:
         """Bars of bytes per object (or for all `n` objects with `total`), optionally beside
         `sys.getsizeof`; returns the Axes."""
-        from .plots import plot_object_sizes
+        from ..display.plots import plot_object_sizes
 
         return plot_object_sizes(self, ax=ax, getsizeof=getsizeof, total=total)
 
@@ -289,7 +289,7 @@ class SizeSweep:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from ..engine.tables import table
 
         headers, rows = self._table(self.names[0])
         return table(headers, rows, caption="Bytes per live object against the number of fields",
@@ -298,14 +298,14 @@ class SizeSweep:
 
     def plot(self, ax: Any = None) -> Any:
         """Bytes per object against k, one line per kind; returns the Axes."""
-        from .plots import plot_size_sweep
+        from ..display.plots import plot_size_sweep
 
         return plot_size_sweep(self, ax=ax)
 
     def plot_saving(self, name: str, baseline: str, claim: tuple[float, float] | None = None,
                     ax: Any = None) -> Any:
         """`name`'s saving over `baseline` against k, with a claimed range shaded; returns the Axes."""
-        from .plots import plot_size_saving
+        from ..display.plots import plot_size_saving
 
         return plot_size_saving(self, name, baseline, claim=claim, ax=ax)
 

@@ -25,9 +25,9 @@ from typing import Any, Awaitable, Callable
 
 import httpx
 
-from .aio import LoopLag, loop_lag, run_async
+from ..engine.aio import LoopLag, loop_lag, run_async
 from .servers import _check_latency
-from .units import format_seconds
+from ..engine.units import format_seconds
 
 _TIMEOUT = 30.0  # seconds; a request queued behind a small pool must not time out
 

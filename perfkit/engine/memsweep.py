@@ -16,6 +16,7 @@ from .stats import Estimate
 from .sweep import BySize, check_sizes
 from .units import format_bytes
 from .verdict import Verdict
+from .results import draw
 
 
 class MemorySweep(BySize):
@@ -67,7 +68,7 @@ class MemorySweep(BySize):
         return headers, rows
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from .tables import table
 
         headers, rows = self._table()
         return table(headers, rows, caption="Peak memory per call (tracemalloc)",
@@ -75,9 +76,7 @@ class MemorySweep(BySize):
 
     def plot(self, ax: Any = None) -> Any:
         """Peak bytes against n on log-log axes, one line per kernel; returns the Axes."""
-        from .plots import plot_memory_sweep
-
-        return plot_memory_sweep(self, ax=ax)
+        return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "comparisons": {str(n): c.to_dict() for n, c in self.comparisons.items()},

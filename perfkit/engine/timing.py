@@ -26,6 +26,7 @@ from .sampling import (KernelRunner, awaiting, calibrate, calibrate_overhead, ca
                        empty_loop, stolen_share)
 from .stats import Estimate, median_estimate, paired_ratio
 from .units import format_seconds
+from .results import draw
 
 PRECISION = 0.02  # stop early once every interval is within +-2%
 MIN_ROUNDS = 10
@@ -78,7 +79,7 @@ class Timing:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .html import table
+        from .tables import table
 
         e = self.per_call
         return table(["kernel", "per call", "95% interval", "samples"],
@@ -88,9 +89,7 @@ class Timing:
 
     def plot(self, ax: Any = None) -> Any:
         """The samples over time with the median and its interval; returns the Axes."""
-        from .plots import plot_timing
-
-        return plot_timing(self, ax=ax)
+        return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "per_call": self.per_call.to_dict(),
