@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
 from . import tables as html
+from .optional import require
 from .profiling import _check_callable, _name, _run, _short_location
 from .results import draw
 from .tables import text_table
@@ -123,7 +124,7 @@ def profile_lines(fn: Callable[..., Any], *args: Any, functions: Sequence[Callab
         TypeError: `fn` or one of `functions` is not callable.
         KernelError: `fn` raised; the original exception is its `__cause__`.
     """
-    from line_profiler import LineProfiler
+    LineProfiler = require("line_profiler", "profile_lines", "notebooks").LineProfiler
 
     _check_callable(fn, "fn")
     extra = [functions] if callable(functions) else list(functions or ())

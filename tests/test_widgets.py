@@ -1,6 +1,3 @@
-import subprocess
-import sys
-
 import pytest
 
 from perfkit import widgets
@@ -23,18 +20,3 @@ def test_explore_draws_at_once_and_again_on_each_change():
 def test_explore_needs_controls():
     with pytest.raises(ValueError, match="at least one control"):
         widgets.explore(lambda: None)
-
-
-def test_import_is_light():
-    code = ("import sys, perfkit; heavy = [m for m in ('matplotlib', 'ipywidgets', 'line_profiler', "
-            "'memory_profiler', 'httpx') if m in sys.modules]; print(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
-def test_unknown_attribute_is_an_attribute_error():
-    import perfkit
-
-    with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        perfkit.nope
-    assert set(perfkit.__all__) <= set(dir(perfkit))
