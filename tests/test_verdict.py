@@ -40,3 +40,21 @@ def test_memory_verdicts_speak_of_size():
 def test_bad_factor_is_refused(by):
     with pytest.raises(ValueError, match="by must be a number > 0"):
         Verdict("a", "b", "faster", by, Estimate(1, 1, 1, "x"))
+
+
+def test_a_verdict_carries_the_claim_it_judges_and_takes_its_factor():
+    from types import SimpleNamespace
+
+    from perfkit.engine.verdict import claimed
+
+    claim = SimpleNamespace(id="sets.membership", factor=10.0)
+    assert claimed(None, claim) == (10.0, "sets.membership")
+    assert claimed(3, claim) == (3.0, "sets.membership")  # an explicit factor wins
+    assert claimed(None, None) == (1.0, None)
+    with pytest.raises(ValueError, match="states no factor"):
+        claimed(None, SimpleNamespace(id="x.y", factor=None))
+    with pytest.raises(TypeError, match="claim must be a claim id"):
+        claimed(None, 42)
+    v = Verdict("set", "list", "faster", 10.0, Estimate(20.0, 18.0, 22.0, "x"), "sets.membership")
+    assert v.claim == "sets.membership" and "[sets.membership]" in str(v)
+    assert v.to_dict()["claim"] == "sets.membership"

@@ -9,7 +9,7 @@ from .kernels import Kernel, as_kernels, call_args, check_agreement, own_copy, r
 from .stats import Estimate, paired_ratio
 from .timing import Timing, measure
 from .units import format_seconds
-from .verdict import Verdict, check_factor
+from .verdict import Verdict, claimed
 from .results import draw
 
 
@@ -50,12 +50,16 @@ class Comparison:
         b = self[self._known(denominator, "denominator")]
         return paired_ratio(a.samples, b.samples)
 
-    def verdict(self, name: str, faster_than: str, by: float = 1.0) -> Verdict:
-        """Judge the claim "`name` is at least `by` times faster than `faster_than`"."""
+    def verdict(self, name: str, faster_than: str, by: float | None = None, *, claim: Any = None) -> Verdict:
+        """Judge the claim "`name` is at least `by` times faster than `faster_than`".
+
+        `claim` (an id of `pk.claims`, or a Claim) is carried by the verdict, and gives the
+        factor when `by` is left out.
+        """
         self._known(name)
         self._known(faster_than, "faster_than")
-        by = check_factor(by)
-        return Verdict(name, faster_than, "faster", by, self.ratio(faster_than, name))
+        by, claim_id = claimed(by, claim)
+        return Verdict(name, faster_than, "faster", by, self.ratio(faster_than, name), claim_id)
 
     def _rows(self) -> list[list[str]]:
         fastest = self.fastest

@@ -18,7 +18,7 @@ from .errors import KernelError
 from .kernels import as_kernels, call_args, check_agreement, own_copy, run_setup
 from .stats import Estimate
 from .units import format_bytes, format_ratio
-from .verdict import Verdict, check_factor
+from .verdict import Verdict, claimed
 from .results import draw
 
 REPEATS = 3
@@ -139,11 +139,12 @@ class MemoryComparison:
         lo_b, hi_b = max(b.low, 1.0), max(b.high, 1.0)
         return Estimate(a.value / max(b.value, 1.0), a.low / hi_b, a.high / lo_b, "x")
 
-    def verdict(self, name: str, smaller_than: str, by: float = 1.0) -> Verdict:
-        """Judge "`name` peaks at least `by` times lower than `smaller_than`"."""
+    def verdict(self, name: str, smaller_than: str, by: float | None = None, *, claim: Any = None) -> Verdict:
+        """Judge "`name` peaks at least `by` times lower than `smaller_than`" (`claim`: as in compare)."""
         self._known(name)
         self._known(smaller_than, "smaller_than")
-        return Verdict(name, smaller_than, "smaller", check_factor(by), self.ratio(smaller_than, name))
+        by, claim_id = claimed(by, claim)
+        return Verdict(name, smaller_than, "smaller", by, self.ratio(smaller_than, name), claim_id)
 
     def _rows(self) -> list[list[str]]:
         smallest = self.smallest

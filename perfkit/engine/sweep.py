@@ -153,9 +153,10 @@ class Sweep(BySize):
         """The n (interpolated) where a and b change places, or None if they never do."""
         return crossing(self.n, [math.log(r.value) for r in self.ratio(a, b)])
 
-    def verdict(self, name: str, faster_than: str, by: float = 1.0, *, n: int) -> Verdict:
+    def verdict(self, name: str, faster_than: str, by: float | None = None, *, n: int,
+                claim: Any = None) -> Verdict:
         """The verdict of compare() at one size n."""
-        return self[n].verdict(name, faster_than=faster_than, by=by)
+        return self[n].verdict(name, faster_than=faster_than, by=by, claim=claim)
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
         headers = ["n", *self.names]

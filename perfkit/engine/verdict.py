@@ -24,6 +24,28 @@ def check_factor(by: Any) -> float:
     return float(by)
 
 
+def claimed(by: Any, claim: Any) -> tuple[float, str | None]:
+    """The factor to judge and the id of the catalog claim it comes from (None without one).
+
+    `claim` is a claim id ("sets.membership") or a Claim from `pk.claims`; without `by`, the
+    claim's own factor is judged. Without either, the factor is 1 (merely "faster").
+    """
+    if claim is None:
+        return check_factor(1.0 if by is None else by), None
+    if isinstance(claim, str):
+        from .claims import default_catalog
+
+        claim = default_catalog()[claim]
+    claim_id, factor = getattr(claim, "id", None), getattr(claim, "factor", None)
+    if not isinstance(claim_id, str):
+        raise TypeError(f"claim must be a claim id or a Claim from pk.claims, got {type(claim).__name__}")
+    if by is None:
+        if factor is None:
+            raise ValueError(f"claim {claim_id!r} states no factor: give the factor to judge as by=")
+        by = factor
+    return check_factor(by), claim_id
+
+
 def judge(estimate: Estimate, by: float) -> str:
     """The verdict rule applied to an interval."""
     if estimate.low >= by:
@@ -45,6 +67,7 @@ class Verdict:
     relation: str
     by: float
     estimate: Estimate
+    claim: str | None = None  # the id of the catalog claim judged, e.g. "sets.membership"
 
     def __post_init__(self) -> None:
         if self.relation not in _WORDS:
@@ -61,8 +84,10 @@ class Verdict:
         return self.status == "holds"
 
     @property
-    def claim(self) -> str:
-        return f"{self.subject} is at least {format_ratio(self.by)} {self.relation} than {self.baseline}"
+    def claim_text(self) -> str:
+        """The claim in words, with the catalog id when there is one."""
+        words = f"{self.subject} is at least {format_ratio(self.by)} {self.relation} than {self.baseline}"
+        return f"{words} [{self.claim}]" if self.claim else words
 
     @property
     def measured(self) -> str:
@@ -76,7 +101,7 @@ class Verdict:
                 f"(95%: {format_ratio(1 / e.high)} - {format_ratio(1 / e.low)})")
 
     def __str__(self) -> str:
-        return f"{self.status}: {self.measured}; claimed: {self.claim}"
+        return f"{self.status}: {self.measured}; claimed: {self.claim_text}"
 
     def __repr__(self) -> str:
         return f"Verdict({self})"
@@ -88,9 +113,10 @@ class Verdict:
         return (f'<div style="font-family:sans-serif"><span style="background:{color};color:white;'
                 f'padding:1px 6px;border-radius:3px;font-weight:bold">{self.status}</span> '
                 f"{escape(self.measured)}<br><span style='color:#666;font-size:90%'>claimed: "
-                f"{escape(self.claim)}</span></div>")
+                f"{escape(self.claim_text)}</span></div>")
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "subject": self.subject, "baseline": self.baseline,
                 "relation": self.relation, "by": self.by, "estimate": self.estimate.to_dict(),
+                "claim": self.claim,
                 "text": str(self)}

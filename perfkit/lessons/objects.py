@@ -21,7 +21,7 @@ from ..engine.kernels import as_kernels
 from ..engine.memory import bytes_per_object
 from ..engine.stats import Estimate
 from ..engine.units import format_bytes, format_ratio
-from ..engine.verdict import Verdict, check_factor
+from ..engine.verdict import Verdict, claimed
 
 KINDS = ("plain", "slots", "dataclass", "dataclass(slots=True)", "namedtuple", "tuple", "dict")
 WRITABLE_KINDS = ("plain", "slots", "dataclass", "dataclass(slots=True)", "dict")
@@ -159,21 +159,23 @@ class ObjectSizes:
         return self[name].value - self.getsizeof[name]
 
     def verdict(self, name: str, smaller_than: str, by: float | None = None, *,
-                saving: float | None = None) -> Verdict:
+                saving: float | None = None, claim: Any = None) -> Verdict:
         """Judge "`name` takes at least `by` times less memory than `smaller_than`".
 
         Give `saving` instead of `by` for a claim in percent: saving=0.40 ("40% less memory")
         is by = 1 / (1 - 0.40), about 1.67.
         """
-        if (by is None) == (saving is None):
-            raise ValueError("give exactly one of by (a factor, e.g. 1.5) or saving (a share, e.g. 0.40)")
+        if by is not None and saving is not None or by is None and saving is None and claim is None:
+            raise ValueError("give exactly one of by (a factor, e.g. 1.5) or saving (a share, e.g. 0.40), "
+                             "or a claim whose factor is judged")
         if saving is not None:
             if isinstance(saving, bool) or not isinstance(saving, (int, float)) or not 0 <= saving < 1:
                 raise ValueError(f"saving must be a share in [0, 1), e.g. 0.40 for 40% less, got {saving!r}")
             by = 1.0 / (1.0 - saving)
         self._known(name)
-        return Verdict(name, self._known(smaller_than, "smaller_than"), "smaller", check_factor(by),
-                       self.ratio(smaller_than, name))
+        by, claim_id = claimed(by, claim)
+        return Verdict(name, self._known(smaller_than, "smaller_than"), "smaller", by,
+                       self.ratio(smaller_than, name), claim_id)
 
     def _rows(self) -> list[list[str]]:
         smallest = self.smallest
@@ -269,9 +271,9 @@ class SizeSweep:
         return [s.saving(name, baseline) for s in self.sizes]
 
     def verdict(self, name: str, smaller_than: str, by: float | None = None, *,
-                saving: float | None = None, k: int) -> Verdict:
+                saving: float | None = None, k: int, claim: Any = None) -> Verdict:
         """ObjectSizes.verdict for records of `k` fields."""
-        return self.at(k).verdict(name, smaller_than, by, saving=saving)
+        return self.at(k).verdict(name, smaller_than, by, saving=saving, claim=claim)
 
     def _table(self, baseline: str) -> tuple[list[str], list[list[str]]]:
         others = [n for n in self.names if n != baseline]
