@@ -12,7 +12,6 @@ drifts up with the load, so the spread of each column is printed too.
 import timeit
 
 import perfkit as pk
-from _machine import describe
 from perfkit.engine.units import format_seconds
 
 small_set = set(range(1000))
@@ -40,7 +39,7 @@ ALTERNATIONS = 5
 
 
 def main() -> None:
-    print(describe())
+    print(f"# measured on {pk.describe_machine()}")
     print(f"each kernel: {ALTERNATIONS} alternations of (timeit best of 5, perfkit median, budget 0.5 s);"
           " medians of the alternations shown, spread in brackets")
     print(f"{'kernel':<20} {'perfkit':>26} {'timeit best of 5':>26} {'perfkit/timeit':>15}")

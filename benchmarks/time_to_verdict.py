@@ -9,13 +9,12 @@ import time
 from IPython.core.interactiveshell import InteractiveShell
 
 import perfkit as pk
-from _machine import describe
 
 N = 10_000
 
 
 def main() -> None:
-    print(describe())
+    print(f"# measured on {pk.describe_machine()}")
     shell = InteractiveShell.instance()
     shell.user_ns.update(items=list(range(N)), item_set=set(range(N)))
     kernels = {"list": lambda: N - 1 in shell.user_ns["items"], "set": lambda: N - 1 in shell.user_ns["item_set"]}

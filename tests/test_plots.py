@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import perfkit as pk
-from perfkit.engine.memory import MemoryTimeline
+from perfkit.engine.timeline import MemoryTimeline
 
 
 @pytest.fixture(scope="module")

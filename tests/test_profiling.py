@@ -112,7 +112,7 @@ def test_profile_calls_repr_html_plot_and_to_dict():
     page = profile._repr_html_()
     assert "<table" in page and "calls_helper_37_times" in page
     data = json.loads(json.dumps(profile.to_dict()))
-    assert data["kind"] == "call_profile"
+    assert data["kind"] == "CallProfile"
     assert any(r["name"] == "helper" and r["calls"] == 37 for r in data["rows"])
     ax = profile.plot()
     assert ax.get_title() and "calls_helper_37_times" in ax.get_title()

@@ -213,3 +213,22 @@ def plot_loop_lags(lags: "dict[str, Any]", marks: "dict[str, float] | None" = No
         if marks:
             ax.legend(loc="lower right", fontsize=8)
     return ax
+
+
+def plot_request_cost(cost: Any, ax: "Axes | None" = None) -> "Axes":
+    """Bars of what one request of a batch costs: wall time, CPU of the loop thread, CPU of the process."""
+    from ..engine.units import format_seconds
+
+    with style():
+        ax = axes(ax)
+        labels = ["wall time", "CPU, event-loop thread", "CPU, whole process"]
+        values = [cost.wall_per_request, cost.loop_cpu_per_request, cost.process_cpu_per_request]
+        ax.barh(labels, values, color=["C0", "C1", "C2"], alpha=0.8)
+        for y, v in enumerate(values):
+            ax.annotate(f"  {format_seconds(v)}", (v, y), va="center", fontsize=8)
+        ax.invert_yaxis()
+        seconds_axis(ax.xaxis)
+        ax.set_xlabel("per request (median of the batches)")
+        ax.set_title(f"{cost.n} requests, {cost.names[0]}: what one request costs")
+        ax.margins(x=0.25)
+    return ax

@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import inspect
 import linecache
-from dataclasses import asdict, dataclass
-from typing import Any, Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 from . import tables as html
 from .optional import require
-from .profiling import _check_callable, _name, _run, _short_location
-from .results import draw
+from .checks import check_callable
+from .kernels import kernel_kwargs
+from .profiling import _name, _run, _short_location
+from .results import Result, draw, known
 from .tables import text_table
 from .units import format_seconds
 
@@ -51,7 +53,7 @@ class FunctionLines:
 
 
 @dataclass
-class LineProfile:
+class LineProfile(Result):
     """What line_profiler saw during one call: the lines of `function` and of any helpers.
 
     Attributes:
@@ -62,7 +64,16 @@ class LineProfile:
 
     function: str
     functions: list[FunctionLines]
-    result: Any = None
+    result: Any = field(default=None, repr=False, compare=False)  # not saved
+
+    @property
+    def names(self) -> list[str]:
+        """The functions profiled line by line, the main one first."""
+        return [fl.name for fl in self.functions]
+
+    def __getitem__(self, name: str) -> FunctionLines:
+        known(name, self.names, "function")
+        return next(fl for fl in self.functions if fl.name == name)
 
     @property
     def main(self) -> FunctionLines:
@@ -105,20 +116,32 @@ class LineProfile:
         return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "line_profile", "function": self.function, "unit": "s",
+        return {"kind": self.kind, "function": self.function, "unit": "s",
                 "functions": [{**asdict(fl), "total_time": fl.total_time} for fl in self.functions]}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "LineProfile":
+        return cls(data["function"], [
+            FunctionLines(f["name"], f["filename"], f["location"], int(f["first_line"]),
+                          [LineRow(**r) for r in f["rows"]], bool(f["source_available"]))
+            for f in data["functions"]])
 
-def profile_lines(fn: Callable[..., Any], *args: Any, functions: Sequence[Callable[..., Any]] | None = None,
-                  **kwargs: Any) -> LineProfile:
+
+def profile_lines(fn: Callable[..., Any], /, *args: Any, functions: Sequence[Callable[..., Any]] | None = None,
+                  kwargs: Mapping[str, Any] | None = None, **fn_kwargs: Any) -> LineProfile:
     """Run `fn(*args, **kwargs)` once under line_profiler and return time per line as data.
+
+    `functions` and `kwargs` are profile_lines' own; every other keyword goes to `fn`.
+    `functions=` given when `fn` takes a `functions` too (or **kwargs) is ambiguous and refused
+    with TypeError: pass fn's own as `kwargs={"functions": ...}`, as with pk.bench.
 
     Args:
         fn: the function to profile, e.g. defined in a notebook cell; `async def` works too,
             but time a coroutine spends suspended at an `await` is not counted on any line.
         *args: positional arguments for `fn`.
         functions: more functions to profile line by line, e.g. helpers that `fn` calls.
-        **kwargs: keyword arguments for `fn`.
+        kwargs: keyword arguments for `fn`, as a dict; needed only for the name `functions`.
+        **fn_kwargs: keyword arguments for `fn`.
 
     Raises:
         TypeError: `fn` or one of `functions` is not callable.
@@ -126,10 +149,11 @@ def profile_lines(fn: Callable[..., Any], *args: Any, functions: Sequence[Callab
     """
     LineProfiler = require("line_profiler", "profile_lines", "notebooks").LineProfiler
 
-    _check_callable(fn, "fn")
+    check_callable(fn, "fn")
+    kwargs = kernel_kwargs(fn, "profile_lines", {"functions": functions}, kwargs, fn_kwargs)
     extra = [functions] if callable(functions) else list(functions or ())
     for i, f in enumerate(extra):
-        _check_callable(f, f"functions[{i}]")
+        check_callable(f, f"functions[{i}]")
     profiler = LineProfiler()
     targets = []
     for f in [fn, *extra]:

@@ -10,13 +10,14 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from .checks import check_callable
 from .kernels import as_kernels, run_setup
 from .memory import MemoryComparison, compare_memory
 from .stats import Estimate
 from .sweep import BySize, check_sizes
 from .units import format_bytes
 from .verdict import Verdict
-from .results import draw
+from .results import draw, known
 
 
 class MemorySweep(BySize):
@@ -24,6 +25,7 @@ class MemorySweep(BySize):
 
     comparisons: dict[int, MemoryComparison]
     title = "MemorySweep (tracemalloc peak bytes per call)"
+    item = MemoryComparison
 
     @property
     def peak(self) -> dict[str, list[Estimate]]:
@@ -32,8 +34,8 @@ class MemorySweep(BySize):
 
     def ratio(self, numerator: str, denominator: str) -> list[Estimate]:
         """peak(numerator) / peak(denominator) at each n."""
-        self._known(numerator, "numerator")
-        self._known(denominator, "denominator")
+        known(numerator, self.names, argument="numerator")
+        known(denominator, self.names, argument="denominator")
         return [c.ratio(numerator, denominator) for c in self.comparisons.values()]
 
     def exponent(self, name: str) -> Estimate:
@@ -41,7 +43,7 @@ class MemorySweep(BySize):
 
         The value fits the medians; the interval spans the slopes fitted to each repeat alone.
         """
-        self._known(name)
+        known(name, self.names)
         if len(self.n) < 2:
             raise ValueError("an exponent needs at least two sizes in n")
         logn = np.log(np.array(self.n, dtype=float))
@@ -79,7 +81,7 @@ class MemorySweep(BySize):
         return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "comparisons": {str(n): c.to_dict() for n, c in self.comparisons.items()},
+        return {**super().to_dict(),
                 "exponent": {k: self.exponent(k).to_dict() for k in self.names} if len(self.n) >= 2 else {}}
 
 
@@ -88,6 +90,7 @@ def memory_sweep(
     setup: Callable[[int], Any] | None = None,
     n: Sequence[int] = (10, 100, 1_000, 10_000),
     check: bool = True,
+    equal: Callable[[Any, Any], bool] | None = None,
 ) -> MemorySweep:
     """Peak memory of each kernel at every size in `n` (compare_memory per size).
 
@@ -97,16 +100,16 @@ def memory_sweep(
             kernels get n itself.
         n: the sizes, integers >= 1.
         check: raise KernelMismatchError if the kernels' results differ at any size.
+        equal: `equal(a, b) -> bool` decides whether two results agree, as in compare().
 
     Returns:
         A MemorySweep: `.peak`, `.ratio()`, `.exponent()`, `.verdict(..., n=)`, `.plot()`.
     """
     fns = as_kernels(kernels)
     sizes = check_sizes(n)
-    if setup is not None and not callable(setup):
-        raise TypeError(f"setup must be callable or None, got {type(setup).__name__}")
+    check_callable(setup, "setup", or_none=True)
     comparisons = {}
     for size in sizes:
         value = run_setup(setup, size) if setup is not None else size
-        comparisons[size] = compare_memory(fns, setup=lambda value=value: value, check=check)
+        comparisons[size] = compare_memory(fns, setup=lambda value=value: value, check=check, equal=equal)
     return MemorySweep(comparisons)

@@ -13,14 +13,16 @@ import os
 import re
 import sys
 import sysconfig
-from dataclasses import asdict, dataclass
-from typing import Any, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Mapping
 
 from . import tables as html
 from .tables import text_table
+from .checks import check_callable, check_int
 from .errors import KernelError
+from .kernels import Default, given, kernel_kwargs
 from .units import format_seconds
-from .results import draw
+from .results import Result, draw, known
 
 _OWN_FRAMES = re.compile(r"<method '(enable|disable)' of '_lsprof\.Profiler' objects>")
 
@@ -41,7 +43,7 @@ class CallRow:
 
 
 @dataclass
-class CallProfile:
+class CallProfile(Result):
     """What cProfile saw during one call of `function`, one row per function called.
 
     Attributes:
@@ -53,8 +55,18 @@ class CallProfile:
 
     function: str
     rows: list[CallRow]
-    result: Any = None
+    result: Any = field(default=None, repr=False, compare=False)  # not saved
     top: int = 15
+
+    @property
+    def names(self) -> list[str]:
+        """The functions called, by cumulative time (a name seen twice, in two files, is listed once)."""
+        return list(dict.fromkeys(r.name for r in self.rows))
+
+    def __getitem__(self, name: str) -> CallRow:
+        """The row of function `name` (of the heaviest one if two functions share the name)."""
+        known(name, self.names, "function")
+        return next(r for r in self.rows if r.name == name)
 
     @property
     def total_time(self) -> float:
@@ -87,32 +99,43 @@ class CallProfile:
         return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "call_profile", "function": self.function, "unit": "s",
+        return {"kind": self.kind, "function": self.function, "unit": "s",
                 "total_time": self.total_time, "top": self.top,
                 "rows": [asdict(r) for r in self.rows]}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CallProfile":
+        return cls(data["function"], [CallRow(**r) for r in data["rows"]], None, int(data.get("top", 15)))
 
-def profile_calls(fn: Callable[..., Any], *args: Any, top: int = 15, **kwargs: Any) -> CallProfile:
+
+def profile_calls(fn: Callable[..., Any], /, *args: Any, top: int = Default(15),  # type: ignore[assignment]
+                  kwargs: Mapping[str, Any] | None = None, **fn_kwargs: Any) -> CallProfile:
     """Run `fn(*args, **kwargs)` once under cProfile and return the profile as data.
+
+    `top` and `kwargs` are profile_calls' own; every other keyword goes to `fn`. `top=` given
+    when `fn` takes a `top` too (or **kwargs) is ambiguous and refused with TypeError: pass
+    fn's own as `kwargs={"top": ...}`, or use functools.partial, as with pk.bench.
 
     Args:
         fn: the function to profile; `async def` functions are run to completion (on
             perfkit's loop thread, so the event loop's own frames show up too).
         *args: positional arguments for `fn`.
         top: how many rows the table and the chart show (all rows are kept).
-        **kwargs: keyword arguments for `fn`.
+        kwargs: keyword arguments for `fn`, as a dict; needed only for the name `top`.
+        **fn_kwargs: keyword arguments for `fn`.
 
     Raises:
-        TypeError: `fn` is not callable or `top` is not a positive int.
+        TypeError: `fn` is not callable, `top` is not an int, or an option is ambiguous.
+        ValueError: `top` is < 1.
         KernelError: `fn` raised; the original exception is its `__cause__`.
     """
     import _lsprof
     import cProfile
     import pstats
 
-    _check_callable(fn, "fn")
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise TypeError(f"top must be an int >= 1, got {top!r}")
+    check_callable(fn, "fn")
+    kwargs = kernel_kwargs(fn, "profile_calls", {"top": top}, kwargs, fn_kwargs)
+    top = check_int(given(top), "top", low=1)
     profiler = cProfile.Profile()
     previous: list[Any] = []
 
@@ -167,11 +190,6 @@ def _run(fn: Callable[..., Any], args: tuple, kwargs: dict, start: Callable[[], 
         return run_async(profiled())
     except Exception as exc:
         raise KernelError(_name(fn), exc, stage="profiled") from exc
-
-
-def _check_callable(value: Any, argument: str) -> None:
-    if not callable(value):
-        raise TypeError(f"{argument} must be callable, got {type(value).__name__} {value!r:.60}")
 
 
 def _name(fn: Any) -> str:

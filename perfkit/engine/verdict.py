@@ -6,10 +6,11 @@ holds when low >= by, refuted when high < by, inconclusive otherwise.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from .checks import check_choice, check_number
+from .results import Result, draw, estimate
 from .stats import Estimate
 from .units import format_ratio
 
@@ -18,10 +19,8 @@ _COLORS = {"holds": "#2e7d32", "refuted": "#c62828", "inconclusive": "#9e6c00"}
 
 
 def check_factor(by: Any) -> float:
-    """`by` as a float; ValueError unless it is a finite number > 0."""
-    if isinstance(by, bool) or not isinstance(by, (int, float)) or not math.isfinite(by) or by <= 0:
-        raise ValueError(f"by must be a number > 0 (the claimed factor, e.g. by=10), got {by!r}")
-    return float(by)
+    """`by` as a float: a finite number > 0 (TypeError for a non-number, ValueError otherwise)."""
+    return check_number(by, "by", low=0, low_open=True, hint="(the claimed factor, e.g. by=10)")
 
 
 def claimed(by: Any, claim: Any) -> tuple[float, str | None]:
@@ -56,7 +55,7 @@ def judge(estimate: Estimate, by: float) -> str:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Verdict(Result):
     """The claim `subject` is at least `by` times `relation` ("faster"/"smaller") than `baseline`.
 
     `estimate` is baseline / subject (time or bytes): above 1 means the subject wins.
@@ -70,9 +69,13 @@ class Verdict:
     claim: str | None = None  # the id of the catalog claim judged, e.g. "sets.membership"
 
     def __post_init__(self) -> None:
-        if self.relation not in _WORDS:
-            raise ValueError(f"relation must be one of {sorted(_WORDS)}, got {self.relation!r}")
+        check_choice(self.relation, "relation", sorted(_WORDS))
         check_factor(self.by)
+
+    @property
+    def names(self) -> list[str]:
+        """The two sides judged: [subject, baseline]. A verdict has no lookup by name."""
+        return [self.subject, self.baseline]
 
     @property
     def status(self) -> str:
@@ -115,8 +118,17 @@ class Verdict:
                 f"{escape(self.measured)}<br><span style='color:#666;font-size:90%'>claimed: "
                 f"{escape(self.claim_text)}</span></div>")
 
+    def plot(self, ax: Any = None) -> Any:
+        """The measured ratio and its 95% interval against the claimed factor; returns the Axes."""
+        return draw(self, ax)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "subject": self.subject, "baseline": self.baseline,
+        return {"kind": self.kind, "status": self.status, "subject": self.subject, "baseline": self.baseline,
                 "relation": self.relation, "by": self.by, "estimate": self.estimate.to_dict(),
                 "claim": self.claim,
                 "text": str(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Verdict":
+        return cls(data["subject"], data["baseline"], data["relation"], float(data["by"]),
+                   estimate(data["estimate"]), data.get("claim"))
