@@ -18,3 +18,9 @@ def test_ratio_and_other_units():
     assert format_ratio(2134.5) == "2,134x"
     assert format_ratio(1.234) == "1.23x"
     assert format_value(0.98, "slope") == "0.980 slope"
+
+
+def test_rates_are_whole_requests_per_second_from_ten_up():
+    assert format_value(1234.5, "req/s") == "1,234 req/s"
+    assert format_value(50.0, "req/s") == "50 req/s"
+    assert format_value(2.5, "req/s") == "2.50 req/s"

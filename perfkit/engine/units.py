@@ -50,7 +50,16 @@ def format_value(value: float, unit: str) -> str:
         return format_bytes(value)
     if unit == "x":
         return format_ratio(value)
+    if unit == "req/s":
+        return format_rate(value)
     return f"{_sig(value)} {unit}".rstrip()
+
+
+def format_rate(per_second: float) -> str:
+    """Requests per second, whole from 10 up: `1234.5` -> `'1,234 req/s'`, `2.5` -> `'2.50 req/s'`."""
+    if math.isfinite(per_second) and abs(per_second) >= 10:
+        return f"{per_second:,.0f} req/s"
+    return f"{_sig(per_second)} req/s"
 
 
 def time_scale(seconds: float) -> tuple[float, str]:

@@ -1,0 +1,10 @@
+"""The service lab: a real web service in its own process, and a load driver to put it under load.
+
+    with pk.serve("perfkit.lessons.lab.apps:delay_app", factory=True) as svc:
+        result = pk.load_test(svc.url + "/sleep?ms=20", rate=200, duration=2)
+
+service.py starts an ASGI app (FastAPI) under uvicorn in a process of its own and stops it;
+runner.py is what that process runs; apps.py holds small apps the lessons and tests serve;
+client.py is a minimal HTTP/1.1 keep-alive client; load.py drives it at a fixed rate (open
+loop) or with a fixed number of clients (closed loop); loadresult.py is what that returns.
+"""
