@@ -17,9 +17,13 @@ import time
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.util import await_only
+from ...engine.optional import require
+
+require("sqlalchemy", "counting SQL statements", "lab")
+
+from sqlalchemy import event  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.util import await_only  # noqa: E402
 
 _SHOWN = 300  # characters of each statement kept in StatementCount.statements
 # A new connection over a network costs at least two round trips before its first query:
