@@ -73,3 +73,21 @@ def test_keyboard_interrupt_inside_a_coroutine_reaches_the_caller_and_stops_the_
         pk.bench(interrupted, budget=0.1)
     time.sleep(0.05)
     assert threading.active_count() == before
+
+
+def test_a_timeout_past_what_threads_can_wait_is_capped_not_an_overflow():
+    from perfkit.engine.aio import LoopThread
+
+    async def quick():
+        return 7
+
+    # beyond threading.TIMEOUT_MAX the wait used to raise OverflowError, blamed on the coroutine
+    with LoopThread() as loop:
+        assert loop.run(quick(), timeout=threading.TIMEOUT_MAX * 10) == 7
+
+
+def test_loop_lag_interval_is_checked_one_way():
+    with pytest.raises(ValueError, match="interval must be a number of seconds > 0, got 0"):
+        pk.loop_lag(0)
+    with pytest.raises(TypeError, match="interval must be a number of seconds > 0, got str '1'"):
+        pk.loop_lag("1")

@@ -77,10 +77,12 @@ def test_setup_that_raises_names_setup():
 
 def test_unknown_names_and_bad_factors_are_refused():
     c = pk.compare({"a": lambda: 1, "b": lambda: 1}, budget=0.05)
-    with pytest.raises(ValueError, match="'c' is not a kernel.*\\['a', 'b'\\]"):
+    with pytest.raises(KeyError, match="kernel 'c' is not among the kernels here: \\['a', 'b'\\]"):
         c.verdict("c", faster_than="a")
-    with pytest.raises(ValueError, match="faster_than 'z'"):
+    with pytest.raises(KeyError, match="faster_than 'z' is not among the kernels"):
         c.verdict("a", faster_than="z")
+    with pytest.raises(KeyError, match="kernel 'c' is not among the kernels"):
+        c["c"]
     with pytest.raises(ValueError, match="by must be a number > 0"):
         c.verdict("a", faster_than="b", by=0)
     with pytest.raises(ValueError, match="by must be"):
@@ -111,3 +113,69 @@ def test_comparison_shows_saves_and_draws():
     assert data["fastest"] == c.fastest and set(data["timings"]) == {"a", "b"}
     ax = c.plot()
     assert ax.get_title() and ax.get_xlabel()
+
+
+
+# --- the results check ------------------------------------------------------------------------------
+
+def test_arrays_of_other_lengths_are_not_timed_as_agreeing():
+    import numpy as np
+
+    with pytest.raises(pk.KernelMismatchError, match=r"'one' and 'five'.*they differ: shape \(1,\) vs \(5,\)"):
+        pk.compare({"one": lambda: np.zeros(1), "five": lambda: np.zeros(5)}, budget=0.05)
+
+
+def test_equal_tuples_of_arrays_string_arrays_and_nan_agree():
+    import numpy as np
+
+    data = np.array([3, 1, 3, 2])
+    pk.compare({"unique": lambda: np.unique(data, return_counts=True),
+                "sorted": lambda: np.unique(np.sort(data), return_counts=True)}, budget=0.05)
+    pk.compare({"a": lambda: np.histogram(data, bins=3), "b": lambda: np.histogram(data.tolist(), bins=3)},
+               budget=0.05)
+    pk.compare({"a": lambda: np.array(["x", "y"]), "b": lambda: np.array(list("xy"))}, budget=0.05)
+    pk.compare({"a": lambda: [float("nan")], "b": lambda: [float("nan")]}, budget=0.05)
+
+
+def test_a_kernel_that_clears_a_nested_list_leaves_the_next_kernel_a_full_one():
+    seen = []
+
+    def clearer(d):
+        d["rows"].clear()
+
+    def counter(d):
+        seen.append(len(d["rows"]))
+
+    pk.compare({"clearer": clearer, "counter": counter}, setup=lambda: {"rows": [1, 2, 3]}, budget=0.05)
+    assert set(seen) == {3}
+
+
+def test_an_input_that_cannot_be_copied_is_shared_and_the_timings_say_so():
+    import threading
+
+    lock = threading.Lock()
+    c = pk.compare({"a": lambda lk: lk.locked(), "b": lambda lk: lk.locked()}, setup=lambda: lock, budget=0.05)
+    for name in ("a", "b"):
+        assert any("cannot be copied" in n and "same one" in n for n in c[name].notes)
+    assert "cannot be copied" in repr(c)
+
+
+def test_a_generator_kernel_is_refused_by_the_check_and_noted_without_it():
+    def squares():
+        return (x * x for x in range(1000))
+
+    with pytest.raises(TypeError, match=r"kernel 'gen' returned a generator .* check=False"):
+        pk.compare({"gen": squares, "list": lambda: [x * x for x in range(1000)]}, budget=0.05)
+    c = pk.compare({"gen": squares, "list": lambda: [x * x for x in range(1000)]}, check=False, budget=0.05)
+    assert any("only its creation was timed" in n for n in c["gen"].notes)
+    assert not c["list"].notes
+
+
+def test_equal_decides_agreement_when_given_and_is_checked():
+    c = pk.compare({"list": lambda: [3, 1], "set": lambda: {1, 3}}, budget=0.05,
+                   equal=lambda a, b: sorted(a) == sorted(b))
+    assert set(c.names) == {"list", "set"}
+    with pytest.raises(pk.KernelMismatchError, match="returned False"):
+        pk.compare({"a": lambda: 1, "b": lambda: 1}, equal=lambda a, b: False, budget=0.05)
+    with pytest.raises(TypeError, match="equal must be callable or None, got str"):
+        pk.compare({"a": lambda: 1}, equal="sorted")

@@ -54,5 +54,7 @@ def test_a_smaller_file_is_the_start_of_a_larger_one(tmp_path):
 def test_bad_arguments_raise(tmp_path):
     with pytest.raises(ValueError, match="size_mb must be"):
         write_log_file(tmp_path / "x.log", size_mb=0)
-    with pytest.raises(TypeError, match="seed must be an integer"):
+    with pytest.raises(TypeError, match="size_mb must be a number of MiB > 0, got str '1'"):
+        write_log_file(tmp_path / "x.log", size_mb="1")
+    with pytest.raises(TypeError, match="seed must be an int"):
         write_log_file(tmp_path / "x.log", seed="a")

@@ -47,12 +47,13 @@ def test_log_lines_are_reproducible_per_seed():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: make_users(-1), ValueError, "n must be between 0"),
+    (lambda: make_users(-1), ValueError, r"n must be an int in \[0, 84,000\] \(the distinct names there are\), got -1"),
     (lambda: make_users(10**6), ValueError, "distinct names"),
     (lambda: make_users(2.5), TypeError, "n must be an int"),
     (lambda: make_log_lines(10, "alice"), TypeError, "single string"),
     (lambda: make_log_lines(10, []), ValueError, "users is empty"),
-    (lambda: make_log_lines(-1, ["a"]), ValueError, "n must be >= 0"),
+    (lambda: make_log_lines(-1, ["a"]), ValueError, "n must be an int >= 0, got -1"),
+    (lambda: make_log_lines(10, ["a"], unknown_share="5%"), TypeError, "unknown_share must be a number"),
     (lambda: make_log_lines(10, ["a"], unknown_share=1.5), ValueError, "unknown_share"),
     (lambda: make_log_lines(10, ["a"], seed="x"), TypeError, "seed must be an int"),
 ])

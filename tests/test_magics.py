@@ -163,6 +163,9 @@ def test_magics_inside_a_loop_each_display(shell):
     ("pk_bench", "break", r"cannot run as a function body: 'break' outside loop"),
     ("pk_bench", "-b soon helper(3)", r"-b needs a number of seconds > 0 .* got 'soon'"),
     ("pk_bench", "-b -1 helper(3)", r"-b needs a number of seconds > 0"),
+    ("pk_bench", "-b 1e9 helper(3)", r"-b needs a number of seconds > 0 and at most 86,400 \(a day\)"),
+    ("pk_bench", "yield 1", r"%pk_bench: the statement yields, which would make it a generator"),
+    ("pk_memory", "x = yield from range(3)", r"%pk_memory: the statement yields.*list\(gen\(data\)\)"),
     ("pk_bench", "-z helper(3)", r"%pk_bench: option -z not recognized"),
 ])
 def test_bad_input_raises_a_usage_error_naming_the_problem(shell, magic, line, message):
@@ -185,3 +188,8 @@ def test_an_error_in_the_statement_is_the_users_and_leaves_nothing_on(shell):
     assert not tracemalloc.is_tracing()
     assert sys.gettrace() is trace_before
     assert sys.getprofile() is None
+
+
+def test_a_yield_inside_a_function_the_statement_defines_is_fine(shell):
+    t = shell.run_line_magic("pk_bench", "-b 0.05 def g(): yield 1\nlist(g())")
+    assert isinstance(t, Timing) and not t.notes

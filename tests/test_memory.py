@@ -75,9 +75,9 @@ def test_memory_leaves_an_outer_tracemalloc_running():
         tracemalloc.stop()
 
 
-@pytest.mark.parametrize("n", [0, -5, 2.5, True])
-def test_bytes_per_object_needs_a_positive_count(n):
-    with pytest.raises(ValueError, match="n must be an integer >= 1"):
+@pytest.mark.parametrize("n, error", [(0, ValueError), (-5, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_bytes_per_object_needs_a_positive_count(n, error):
+    with pytest.raises(error, match="n must be an int >= 1"):
         pk.bytes_per_object(object, n=n)
 
 
@@ -97,3 +97,40 @@ def test_rss_timeline_sees_a_short_peak_that_the_end_minus_start_delta_misses():
     assert tl.tracemalloc_peak >= 60 * 2**20
     assert tl.plot().get_ylabel()
     assert json.loads(json.dumps(tl.to_dict()))["name"] == "spike"
+
+
+def test_compare_memory_takes_equal_and_copies_inputs_deeply():
+    seen = []
+
+    def clearer(d):
+        d["rows"].clear()
+        return 0
+
+    def counter(d):
+        seen.append(len(d["rows"]))
+        return 0
+
+    pk.compare_memory({"clearer": clearer, "counter": counter}, setup=lambda: {"rows": [[1], [2]]})
+    assert set(seen) == {2}
+    mc = pk.compare_memory({"list": lambda: [2, 1], "tuple": lambda: (1, 2)},
+                           equal=lambda a, b: sorted(a) == sorted(b))
+    assert mc.names == ["list", "tuple"]
+    with pytest.raises(pk.KernelMismatchError, match="list .* vs tuple"):
+        pk.compare_memory({"list": lambda: [1, 2], "tuple": lambda: (1, 2)})
+
+
+def test_memory_passes_every_keyword_to_the_function():
+    def make(n, interval=None):
+        return [interval] * n
+
+    assert pk.memory(make, 3, interval=1).result == [1, 1, 1]
+
+
+def test_memory_timeline_refuses_an_interval_the_function_takes_too():
+    def sampler(interval=0.1):
+        return interval
+
+    with pytest.raises(TypeError, match=r"memory_timeline\(fn, \.\.\., interval=\.\.\.\) is ambiguous"):
+        pk.memory_timeline(sampler, interval=0.01)
+    with pytest.raises(ValueError, match="interval must be a number of seconds > 0, got 0"):
+        pk.memory_timeline(lambda: None, interval=0)

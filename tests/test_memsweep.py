@@ -60,7 +60,7 @@ def test_kernels_get_n_without_setup():
 def test_disagreeing_kernels_and_bad_sizes_raise():
     with pytest.raises(pk.KernelMismatchError):
         pk.memory_sweep({"a": lambda n: n, "b": lambda n: n + 1}, n=[10])
-    with pytest.raises(ValueError, match="sizes >= 1"):
+    with pytest.raises(ValueError, match="each size in n must be an int >= 1, got 0"):
         pk.memory_sweep(KERNELS, n=[0, 10])
     with pytest.raises(TypeError, match="setup must be callable"):
         pk.memory_sweep(KERNELS, setup=5, n=[10])

@@ -120,10 +120,22 @@ def test_profile_calls_repr_html_plot_and_to_dict():
 
 
 def test_profile_calls_rejects_non_callable_and_bad_top():
-    with pytest.raises(TypeError, match="fn"):
+    with pytest.raises(TypeError, match="fn must be callable"):
         pk.profile_calls(42)
-    with pytest.raises(TypeError, match="top"):
+    with pytest.raises(ValueError, match="top must be an int >= 1, got 0"):
         pk.profile_calls(helper, 1, top=0)
+    with pytest.raises(TypeError, match="top must be an int >= 1, got float 2.5"):
+        pk.profile_calls(helper, 1, top=2.5)
+
+
+def test_profile_calls_refuses_a_top_the_function_takes_too():
+    def ranked(items, top=3):
+        return sorted(items)[:top]
+
+    with pytest.raises(TypeError, match=r"profile_calls\(fn, \.\.\., top=\.\.\.\) is ambiguous"):
+        pk.profile_calls(ranked, [3, 1, 2], top=5)
+    profile = pk.profile_calls(ranked, [3, 1, 2], kwargs={"top": 1}, top=5)
+    assert profile.result == [1] and profile.top == 5
 
 
 def test_profile_calls_wraps_errors_and_restores_the_previous_profile_function():
@@ -275,3 +287,11 @@ def test_call_names_and_locations_are_short():
     assert _short_location("/tmp/ipykernel_4242/1234567.py", 5) == "<cell>:5"
     assert _short_location("/x/lib/python3.11/site-packages/numpy/core/a.py", 9) == "numpy/core/a.py:9"
     assert _short_location(json.__file__, 3) == "json/__init__.py:3"
+
+
+def test_profile_lines_refuses_functions_the_profiled_function_takes_too():
+    def takes_anything(**options):
+        return options
+
+    with pytest.raises(TypeError, match=r"profile_lines\(fn, \.\.\., functions=\.\.\.\) is ambiguous"):
+        pk.profile_lines(takes_anything, functions=[sleepy_helper])

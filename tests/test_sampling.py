@@ -79,10 +79,17 @@ def test_async_kernels_are_sampled_on_perfkits_own_loop():
     assert calls == [1] * 4 and wall > 0
 
 
-@pytest.mark.parametrize("bad", [0, -1, "2", True, float("nan")])
-def test_timeout_must_be_a_positive_number(bad):
-    with pytest.raises(ValueError, match="timeout must be a number of seconds > 0"):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-1, ValueError), (float("nan"), ValueError),
+                                        (float("inf"), ValueError), (1e12, ValueError),
+                                        ("2", TypeError), (True, TypeError)])
+def test_timeout_must_be_a_positive_number(bad, error):
+    with pytest.raises(error, match="timeout must be a number of seconds > 0"):
         call_timeout(1.0, bad)
+
+
+def test_the_default_timeout_is_capped_at_a_day():
+    # ten budgets of a scaled-up budget would overflow the thread's wait (threading.TIMEOUT_MAX)
+    assert call_timeout(1e9, None) == 86_400
 
 
 def test_default_timeout_is_ten_budgets_and_at_least_two_seconds():

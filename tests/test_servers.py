@@ -188,18 +188,18 @@ def test_repr_shows_url_latency_and_running():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "name"),
+    ("kwargs", "name", "error"),
     [
-        ({"latency": -1}, "latency"),
-        ({"latency": float("nan")}, "latency"),
-        ({"latency": "0.1"}, "latency"),
-        ({"max_concurrency": 0}, "max_concurrency"),
-        ({"max_concurrency": 1.5}, "max_concurrency"),
-        ({"port": -1}, "port"),
-        ({"port": 70_000}, "port"),
+        ({"latency": -1}, "latency", ValueError),
+        ({"latency": float("nan")}, "latency", ValueError),
+        ({"latency": "0.1"}, "latency", TypeError),
+        ({"max_concurrency": 0}, "max_concurrency", ValueError),
+        ({"max_concurrency": 1.5}, "max_concurrency", TypeError),
+        ({"port": -1}, "port", ValueError),
+        ({"port": 70_000}, "port", ValueError),
     ],
 )
-def test_invalid_arguments_raise_value_error_naming_them(kwargs, name):
-    with pytest.raises(ValueError, match=name) as info:
+def test_invalid_arguments_raise_an_error_naming_them(kwargs, name, error):
+    with pytest.raises(error, match=f"^{name} must be") as info:
         LatencyServer(**kwargs)
     assert repr(next(iter(kwargs.values()))) in str(info.value)

@@ -60,9 +60,9 @@ def test_list_grows_with_n_and_set_does_not():
     assert json.loads(json.dumps(s.to_dict()))["n"] == [10, 100, 1_000, 10_000]
     assert "O(n)" in repr(s) and "<table" in s._repr_html_()
     assert "log" in s.plot().get_xscale()
-    with pytest.raises(ValueError, match="n=5 was not measured"):
+    with pytest.raises(KeyError, match="n 5 is not among the sizes here"):
         s[5]
-    with pytest.raises(ValueError, match="'tuple' is not a kernel"):
+    with pytest.raises(KeyError, match="kernel 'tuple' is not among the kernels here"):
         s.exponent("tuple")
 
 
@@ -70,3 +70,20 @@ def test_setup_gets_n_and_kernels_get_its_value():
     seen = []
     pk.sweep({"len": lambda d: seen.append(len(d))}, setup=lambda n: [0] * n, n=[3, 7], budget=0.1)
     assert {3, 7} <= set(seen)
+
+
+def test_sweep_takes_equal_and_checks_every_size():
+    s = pk.sweep({"list": lambda n: list(range(n)), "tuple": lambda n: tuple(range(n))}, n=[2, 4],
+                 budget=0.1, equal=lambda a, b: list(a) == list(b))
+    assert s.n == [2, 4]
+    with pytest.raises(pk.KernelMismatchError, match="list .* vs tuple"):
+        pk.sweep({"list": lambda n: list(range(n)), "tuple": lambda n: tuple(range(n))}, n=[2], budget=0.1)
+
+
+def test_sweep_scales_the_budget_once(monkeypatch):
+    import time
+
+    monkeypatch.setenv("PERFKIT_BUDGET_SCALE", "0.1")
+    t0 = time.perf_counter()
+    pk.sweep({"sleep": lambda n: time.sleep(0.001)}, n=[1, 2], budget=2.0)
+    assert time.perf_counter() - t0 < 1.2  # 0.2 s of measuring, not 2 s

@@ -136,23 +136,67 @@ def test_a_lambda_returning_a_coroutine_is_awaited():
     assert t.is_async and t.per_call.value >= 0.0035
 
 
-@pytest.mark.parametrize("timeout", [0, -1, "1"])
-def test_bad_timeout_is_refused(timeout):
-    with pytest.raises(ValueError, match="timeout must be"):
+@pytest.mark.parametrize("timeout, error", [(0, ValueError), (-1, ValueError), (1e6, ValueError),
+                                            ("1", TypeError), (True, TypeError)])
+def test_bad_timeout_is_refused(timeout, error):
+    with pytest.raises(error, match="timeout must be a number of seconds > 0"):
         pk.bench(lambda: None, budget=0.1, timeout=timeout)
 
 
-@pytest.mark.parametrize("budget", [0, -0.5, "1s", None])
-def test_bad_budget_times_nothing(budget):
+@pytest.mark.parametrize("budget, error", [(0, ValueError), (-0.5, ValueError), (1e9, ValueError),
+                                           ("1s", TypeError), (None, TypeError)])
+def test_bad_budget_times_nothing(budget, error):
     calls = []
-    with pytest.raises(ValueError, match="budget"):
+    with pytest.raises(error, match="budget must be a number of seconds > 0"):
         pk.bench(lambda: calls.append(1), budget=budget)
     assert calls == []
 
 
+def test_an_absurd_budget_for_an_async_kernel_is_refused_not_blamed_on_the_kernel():
+    async def quick():
+        return 1
+
+    # 1e9 s used to overflow the wait for the loop thread, and the error blamed the kernel
+    with pytest.raises(ValueError, match=r"budget must be .* <= 86,400 \(a day\), got 1000000000.0"):
+        pk.bench(quick, budget=1e9)
+
+
 def test_non_callable_is_refused():
-    with pytest.raises(TypeError, match="bench needs a callable"):
+    with pytest.raises(TypeError, match="fn must be callable, got int 42"):
         pk.bench(42)
+
+
+def test_a_keyword_that_bench_and_the_kernel_both_take_is_refused():
+    calls = []
+
+    def get(url, timeout=None):
+        calls.append(timeout)
+        return url
+
+    with pytest.raises(TypeError, match=r"timeout=\.\.\.\) is ambiguous.*kwargs=\{'timeout': \.\.\.\}"):
+        pk.bench(get, "http://x", timeout=5, budget=0.05)
+    assert calls == []  # refused before any call
+    t = pk.bench(get, "http://x", kwargs={"timeout": 5}, timeout=2, budget=0.05)
+    assert set(calls) == {5} and t.name == "get"
+    pk.bench(get, "http://x", budget=0.05)  # the kernel's default: nothing ambiguous
+    assert calls[-1] is None
+
+
+def test_keyword_arguments_bench_does_not_own_go_to_the_kernel():
+    def scaled(x, factor=1, fn=None):
+        return x * factor
+
+    t = pk.bench(scaled, 2, factor=3, fn="the kernel's own fn", budget=0.05, name="scaled")
+    assert t.name == "scaled"
+
+
+def test_a_generator_kernel_gets_a_note_that_only_its_creation_was_timed():
+    def numbers():
+        yield from range(1000)
+
+    t = pk.bench(numbers, budget=0.05)
+    assert any("returned a generator" in note and "list(...)" in note for note in t.notes)
+    assert not pk.bench(lambda: list(numbers()), budget=0.05).notes
 
 
 def test_timing_shows_itself_and_saves_as_json():

@@ -36,9 +36,10 @@ def test_memory_verdicts_speak_of_size():
     assert "smaller" in str(v) and v.holds
 
 
-@pytest.mark.parametrize("by", [0, -1, float("nan"), "10", True])
-def test_bad_factor_is_refused(by):
-    with pytest.raises(ValueError, match="by must be a number > 0"):
+@pytest.mark.parametrize("by, error", [(0, ValueError), (-1, ValueError), (float("nan"), ValueError),
+                                       ("10", TypeError), (True, TypeError)])
+def test_bad_factor_is_refused(by, error):
+    with pytest.raises(error, match=r"by must be a number > 0 \(the claimed factor, e.g. by=10\), got "):
         Verdict("a", "b", "faster", by, Estimate(1, 1, 1, "x"))
 
 

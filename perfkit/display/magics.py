@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import ast
 import linecache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+
+from ..engine.kernels import MAX_BUDGET, check_budget
 
 _FUNCTION = "_pk_statement"
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -126,6 +128,10 @@ class PerfkitMagics(Magics):
         except SyntaxError as exc:
             raise UsageError(f"%{magic}: the statement is not valid Python: {_syntax(exc)}") from None
         body = tree.body or [ast.Pass()]
+        if _yields(body):
+            raise UsageError(f"%{magic}: the statement yields, which would make it a generator: only "
+                             "making the generator would be measured, not running it. Consume the "
+                             f"values instead, e.g. %{magic} list(gen(data))")
         if isinstance(body[-1], ast.Expr):
             body[-1] = ast.copy_location(ast.Return(body[-1].value), body[-1])
         keyword = "async def" if _awaits(body) else "def"
@@ -155,12 +161,10 @@ class PerfkitMagics(Magics):
 
 def _budget(text: str, magic: str) -> float:
     try:
-        budget = float(text)
-    except ValueError:
-        budget = float("nan")
-    if not budget > 0 or budget == float("inf"):
-        raise UsageError(f"%{magic} -b needs a number of seconds > 0 (the measuring budget), got {text!r}")
-    return budget
+        return check_budget(float(text))
+    except (TypeError, ValueError):
+        raise UsageError(f"%{magic} -b needs a number of seconds > 0 and at most {MAX_BUDGET:,.0f} (a day), "
+                         f"the measuring budget; got {text!r}") from None
 
 
 def _syntax(exc: SyntaxError) -> str:
@@ -174,18 +178,25 @@ def _label(statement: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _awaits(nodes: list[ast.stmt]) -> bool:
-    """True if the statement awaits at its own level (not inside a function it defines)."""
+def _own_level(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
+    """The statement's nodes, but none inside a function or a class it defines."""
     stack: list[ast.AST] = list(nodes)
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
-            return True
-        if isinstance(node, ast.comprehension) and node.is_async:
-            return True
+        yield node
         if not isinstance(node, _SCOPES):
             stack.extend(ast.iter_child_nodes(node))
-    return False
+
+
+def _awaits(nodes: list[ast.stmt]) -> bool:
+    """True if the statement awaits at its own level (not inside a function it defines)."""
+    return any(isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith))
+               or (isinstance(node, ast.comprehension) and node.is_async) for node in _own_level(nodes))
+
+
+def _yields(nodes: list[ast.stmt]) -> bool:
+    """True if the statement yields at its own level: as a function body it would be a generator."""
+    return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_level(nodes))
 
 
 def _shown_by_ipython(shell: Any, magic: str, line: str) -> bool:

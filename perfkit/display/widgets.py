@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+from ..engine.checks import check_callable, check_int
+
 
 def sizes(low: int, high: int) -> list[int]:
     """Round sizes 1-2-5 per decade from `low` to `high` inclusive: 10, 20, 50, 100, ..."""
-    if isinstance(low, bool) or isinstance(high, bool) or not isinstance(low, int) or not isinstance(high, int):
-        raise TypeError(f"low and high must be integers, got {low!r} and {high!r}")
-    if not 1 <= low <= high:
-        raise ValueError(f"need 1 <= low <= high, got low={low}, high={high}")
+    check_int(low, "low", low=1)
+    check_int(high, "high", low=low, hint="(need low <= high)")
     out, decade = [], 1
     while decade <= high:
         out += [m * decade for m in (1, 2, 5) if low <= m * decade <= high]
@@ -55,8 +55,7 @@ def explore(draw: Callable[..., Any], *, manual: bool = False, **controls: Any) 
     or a tuple of them. With `manual=True` a button starts each measurement instead.
     Returns the ipywidgets container, already displayed; it draws once at the start.
     """
-    if not callable(draw):
-        raise TypeError(f"draw must be callable, got {type(draw).__name__}")
+    check_callable(draw, "draw")
     if not controls:
         raise ValueError("explore needs at least one control, e.g. n=pk.widgets.log_slider(10, 10_000)")
     import ipywidgets as widgets

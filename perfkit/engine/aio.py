@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any, Awaitable, Coroutine, TypeVar
 
+from .checks import check_seconds
 from .errors import BudgetExceededError
 
 T = TypeVar("T")
@@ -54,7 +55,8 @@ class LoopThread:
         assert self._loop is not None, "LoopThread used outside its with-block"
         future = asyncio.run_coroutine_threadsafe(_carry_interrupts(coro), self._loop)
         try:
-            return future.result(timeout)
+            # past TIMEOUT_MAX the wait itself overflows, which must not pass for the coroutine's error
+            return future.result(None if timeout is None else min(timeout, threading.TIMEOUT_MAX))
         except _Interrupted as carrier:
             raise carrier.original from None
         except concurrent.futures.TimeoutError:
@@ -128,9 +130,7 @@ class LoopLag:
     """
 
     def __init__(self, interval: float = 0.001) -> None:
-        if not isinstance(interval, (int, float)) or not interval > 0:
-            raise ValueError(f"interval must be a number > 0 (seconds), got {interval!r}")
-        self.interval = float(interval)
+        self.interval = check_seconds(interval, "interval")
         self.lags: list[float] = []
         self._task: asyncio.Task[None] | None = None
         self._expected = 0.0

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from .kernels import Kernel, as_kernels, call_args, check_agreement, own_copy, run_setup
+from .agreement import check_agreement, lazy_note
+from .checks import check_callable
+from .kernels import Kernel, as_kernels, call_args, own_copy, run_setup
 from .stats import Estimate, paired_ratio
 from .timing import Timing, measure
 from .units import format_seconds
 from .verdict import Verdict, claimed
-from .results import draw
+from .results import Result, draw, known
 
 
 @dataclass
-class Comparison:
+class Comparison(Result):
     """Timings of kernels measured in the same interleaved rounds, so ratios are paired."""
 
     timings: dict[str, Timing]
@@ -23,7 +25,7 @@ class Comparison:
     stopped_early: bool
 
     def __getitem__(self, name: str) -> Timing:
-        return self.timings[self._known(name)]
+        return self.timings[known(name, self.names)]
 
     @property
     def names(self) -> list[str]:
@@ -38,16 +40,10 @@ class Comparison:
                 return name
         return min(names, key=lambda n: self.timings[n].per_call.value)
 
-    def _known(self, name: str, argument: str = "name") -> str:
-        if name not in self.timings:
-            raise ValueError(f"{argument} {name!r} is not a kernel of this comparison; "
-                             f"the kernels are {self.names}")
-        return name
-
     def ratio(self, numerator: str, denominator: str) -> Estimate:
         """time(numerator) / time(denominator) from paired rounds, with its 95% interval."""
-        a = self[self._known(numerator, "numerator")]
-        b = self[self._known(denominator, "denominator")]
+        a = self[known(numerator, self.names, argument="numerator")]
+        b = self[known(denominator, self.names, argument="denominator")]
         return paired_ratio(a.samples, b.samples)
 
     def verdict(self, name: str, faster_than: str, by: float | None = None, *, claim: Any = None) -> Verdict:
@@ -56,8 +52,8 @@ class Comparison:
         `claim` (an id of `pk.claims`, or a Claim) is carried by the verdict, and gives the
         factor when `by` is left out.
         """
-        self._known(name)
-        self._known(faster_than, "faster_than")
+        known(name, self.names)
+        known(faster_than, self.names, argument="faster_than")
         by, claim_id = claimed(by, claim)
         return Verdict(name, faster_than, "faster", by, self.ratio(faster_than, name), claim_id)
 
@@ -100,9 +96,14 @@ class Comparison:
         return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"timings": {n: t.to_dict() for n, t in self.timings.items()},
+        return {"kind": self.kind, "timings": {n: t.to_dict() for n, t in self.timings.items()},
                 "fastest": self.fastest, "rounds": self.rounds, "elapsed": self.elapsed,
                 "stopped_early": self.stopped_early}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Comparison":
+        return cls({n: Timing.from_dict(t) for n, t in data["timings"].items()}, int(data["rounds"]),
+                   float(data["elapsed"]), bool(data["stopped_early"]))
 
 
 def compare(
@@ -112,28 +113,39 @@ def compare(
     check: bool = True,
     disable_gc: bool = True,
     timeout: float | None = None,
+    equal: Callable[[Any, Any], bool] | None = None,
 ) -> Comparison:
     """Measure kernels side by side: `pk.compare({"list": f, "set": g})` -> Comparison.
 
     Args:
         kernels: name -> callable (sync or `async def`). Called with no argument, or with
-            the value `setup()` returns; each kernel gets its own copy of a mutable value.
+            the value `setup()` returns; each kernel gets its own deep copy of it (a value
+            that cannot be copied, e.g. a connection, is shared, and the timings say so).
         setup: makes the input, once, outside the timing.
         budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
-        check: call each kernel once first and raise KernelMismatchError if results differ.
+        check: call each kernel once first and raise KernelMismatchError if results differ
+            (see perfkit.engine.agreement for when results agree), or TypeError if one is a
+            generator, whose creation alone would be timed.
         disable_gc: switch the garbage collector off during samples, as timeit does.
         timeout: seconds one call may take; past it an async call is cancelled, a sync call
             raises once it returns (default: 10 x budget, at least 2 s).
+        equal: `equal(a, b) -> bool` decides whether two results agree, instead of the rule.
     """
     fns = as_kernels(kernels)
+    check_callable(equal, "equal", or_none=True)
     value = run_setup(setup)
-    return compare_prepared(fns, value, budget, check, disable_gc, timeout)
+    return compare_prepared(fns, value, budget, check, disable_gc, timeout, equal)
 
 
 def compare_prepared(fns: dict[str, Callable[..., Any]], value: Any, budget: float,
-                     check: bool, disable_gc: bool, timeout: float | None = None) -> Comparison:
+                     check: bool, disable_gc: bool, timeout: float | None = None,
+                     equal: Callable[[Any, Any], bool] | None = None) -> Comparison:
     """compare() once the kernels are validated and setup has run (sweep calls this per n)."""
-    prepared = [Kernel(name, fn, call_args(own_copy(value))) for name, fn in fns.items()]
-    m = measure(prepared, budget, disable_gc, on_checked=check_agreement if check else None,
-                timeout=timeout)
+    shared: list[str] = []  # why the kernels share setup's value, if they must
+    prepared = [Kernel(name, fn, call_args(own_copy(value, shared))) for name, fn in fns.items()]
+    m = measure(prepared, budget, disable_gc, timeout=timeout,
+                on_checked=(lambda results: check_agreement(results, equal)) if check else None)
+    for name, t in m.timings.items():
+        lazy = lazy_note(m.results[name])
+        t.notes += shared + ([lazy] if lazy else [])
     return Comparison(m.timings, m.rounds, m.elapsed, m.stopped_early)

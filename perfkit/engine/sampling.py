@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from .aio import LoopThread
 from .errors import BudgetExceededError, KernelError
+from .checks import check_seconds
 from .kernels import Kernel
 
 _CLOCK = time.perf_counter_ns
@@ -120,13 +121,17 @@ class KernelRunner:
 
 
 
+# No call may take longer than a day: a longer wait is a slip, and past threading.TIMEOUT_MAX
+# (~292 years) the wait itself overflows, an error that would then blame the kernel.
+MAX_TIMEOUT = 86_400.0
+
+
 def call_timeout(budget: float, timeout: float | None) -> float:
-    """Seconds one call may take: `timeout`, or 10 x the (scaled) budget and at least 2 s."""
+    """Seconds one call may take: `timeout`, or 10 x the (scaled) budget and at least 2 s;
+    at most a day (MAX_TIMEOUT)."""
     if timeout is None:
-        return max(10 * budget, 2.0)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"timeout must be a number of seconds > 0 or None, got {timeout!r}")
-    return float(timeout)
+        return min(max(10 * budget, 2.0), MAX_TIMEOUT)
+    return check_seconds(timeout, "timeout", high=MAX_TIMEOUT, hint="(a day), or None")
 
 
 def awaiting(fn: Callable[..., Any]) -> Callable[..., Any]:

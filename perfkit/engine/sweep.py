@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import numpy as np
 
 from .compare import Comparison, compare_prepared
-from .kernels import as_kernels, check_budget, run_setup
+from .checks import check_callable, check_int
+from .kernels import as_kernels, check_budget, run_setup, scaled
 from .stats import Estimate, slope_estimate
 from .units import format_seconds
 from .verdict import Verdict
-from .results import draw
+from .results import Result, draw, known
 
 # name -> growth g(n); a fit is time = a + b * g(n), with a, b >= 0
 COMPLEXITY_CLASSES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -33,12 +33,7 @@ def check_sizes(n: Any) -> list[int]:
     sizes = list(n)
     if not sizes:
         raise ValueError("n is empty: give at least one size, e.g. n=[10, 100, 1000]")
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-            raise TypeError(f"n must hold integers, got {size!r} ({type(size).__name__})")
-        if size < 1:
-            raise ValueError(f"n must hold sizes >= 1, got {size}")
-    return sorted(set(int(s) for s in sizes))
+    return sorted({check_int(size, "each size in n", low=1) for size in sizes})
 
 
 def fit_complexity(n: np.ndarray, t: np.ndarray) -> tuple[str, dict[str, float]]:
@@ -85,11 +80,15 @@ def crossing(n: Sequence[float], log_ratio: Sequence[float]) -> float | None:
 
 
 @dataclass
-class BySize:
-    """Results keyed by input size n: what Sweep and MemorySweep share."""
+class BySize(Result):
+    """Results keyed by input size n: what Sweep and MemorySweep share.
+
+    `names` are the kernels; the lookup is by size: `s[1000]` is the comparison at n=1000.
+    """
 
     comparisons: dict[int, Any]
     title = "By size"
+    item: ClassVar[Any] = None  # the class of one comparison, to load them (set by each subclass)
 
     @property
     def n(self) -> list[int]:
@@ -100,14 +99,15 @@ class BySize:
         return next(iter(self.comparisons.values())).names
 
     def __getitem__(self, n: int) -> Any:
-        if n not in self.comparisons:
-            raise ValueError(f"n={n!r} was not measured; the sizes are {self.n}")
-        return self.comparisons[n]
+        return self.comparisons[known(n, self.n, "size", argument="n")]
 
-    def _known(self, name: str, argument: str = "name") -> str:
-        if name not in self.names:
-            raise ValueError(f"{argument} {name!r} is not a kernel of this sweep; the kernels are {self.names}")
-        return name
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "n": self.n,
+                "comparisons": {str(n): c.to_dict() for n, c in self.comparisons.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "BySize":
+        return cls({int(n): cls.item.from_dict(c) for n, c in data["comparisons"].items()})
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
         raise NotImplementedError
@@ -125,6 +125,7 @@ class Sweep(BySize):
 
     comparisons: dict[int, Comparison]
     title = "Sweep (median time per call)"
+    item = Comparison
 
     @property
     def per_call(self) -> dict[str, list[Estimate]]:
@@ -133,12 +134,12 @@ class Sweep(BySize):
 
     def exponent(self, name: str) -> Estimate:
         """Slope of log(time) against log(n), with a 95% bootstrap interval (1 is linear)."""
-        self._known(name)
+        known(name, self.names)
         return slope_estimate(np.array(self.n), [c[name].samples for c in self.comparisons.values()])
 
     def complexity(self, name: str) -> str:
         """The complexity class that best explains time per call against n."""
-        self._known(name)
+        known(name, self.names)
         if len(self.n) < 3:
             raise ValueError("complexity needs at least three sizes in n")
         medians = np.array([e.value for e in self.per_call[name]])
@@ -146,8 +147,9 @@ class Sweep(BySize):
 
     def ratio(self, numerator: str, denominator: str) -> list[Estimate]:
         """time(numerator) / time(denominator) at each n."""
-        return [c.ratio(self._known(numerator, "numerator"), self._known(denominator, "denominator"))
-                for c in self.comparisons.values()]
+        known(numerator, self.names, argument="numerator")
+        known(denominator, self.names, argument="denominator")
+        return [c.ratio(numerator, denominator) for c in self.comparisons.values()]
 
     def crossover(self, a: str, b: str) -> float | None:
         """The n (interpolated) where a and b change places, or None if they never do."""
@@ -180,9 +182,6 @@ class Sweep(BySize):
         """Time per call against n on log-log axes, with 95% bands; returns the Axes."""
         return draw(self, ax, relative_to=relative_to)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "comparisons": {str(n): c.to_dict() for n, c in self.comparisons.items()}}
-
 
 def sweep(
     kernels: Mapping[str, Callable[..., Any]],
@@ -193,6 +192,7 @@ def sweep(
     disable_gc: bool = True,
     progress: bool | None = None,
     timeout: float | None = None,
+    equal: Callable[[Any, Any], bool] | None = None,
 ) -> Sweep:
     """Compare kernels at every size in `n`: `setup(n)` makes each input.
 
@@ -205,14 +205,16 @@ def sweep(
         progress: show a progress bar (tqdm); None shows one only if the sweep takes a while.
         timeout: seconds one call may take; past it an async call is cancelled, a sync call
             raises once it returns (default: 10 x the whole budget, at least 2 s).
+        equal: `equal(a, b) -> bool` decides whether two results agree, as in compare().
     """
     fns = as_kernels(kernels)
     sizes = check_sizes(n)
+    check_callable(equal, "equal", or_none=True)
     total = check_budget(budget)
     per_size = total / len(sizes)
     from .sampling import call_timeout
 
-    timeout = call_timeout(total, timeout)
+    timeout = call_timeout(scaled(total), timeout)
     from tqdm.auto import tqdm
 
     bar = tqdm(sizes, desc="sweep", unit="size", leave=False,
@@ -221,14 +223,7 @@ def sweep(
     try:
         for size in bar:
             value = run_setup(setup, size) if setup is not None else size
-            # the budget is already scaled: keep PERFKIT_BUDGET_SCALE from applying twice
-            comparisons[size] = compare_prepared(fns, value, per_size / _scale(), check, disable_gc, timeout)
+            comparisons[size] = compare_prepared(fns, value, per_size, check, disable_gc, timeout, equal)
     finally:
         bar.close()
     return Sweep(comparisons)
-
-
-def _scale() -> float:
-    from .kernels import budget_scale
-
-    return budget_scale()

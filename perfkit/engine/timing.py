@@ -16,17 +16,19 @@ import random
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from .aio import LoopThread
-from .kernels import Kernel, check_budget
+from .checks import check_callable
+from .agreement import lazy_note
+from .kernels import Default, Kernel, check_budget, given, kernel_kwargs, scaled
 from .sampling import (KernelRunner, awaiting, calibrate, calibrate_overhead, call_timeout,
                        empty_loop, stolen_share)
 from .stats import Estimate, median_estimate, paired_ratio
 from .units import format_seconds
-from .results import draw
+from .results import Result, draw, known
 
 PRECISION = 0.02  # stop early once every interval is within +-2%
 MIN_ROUNDS = 10
@@ -37,9 +39,12 @@ RETAKES = 2
 DISTURBED = 0.05
 
 
-@dataclass
-class Timing:
-    """Time per call of one kernel: raw samples (seconds per call) and their statistics."""
+@dataclass(eq=False)
+class Timing(Result):
+    """Time per call of one kernel: raw samples (seconds per call) and their statistics.
+
+    Two Timings are equal when every field is, the samples compared element by element.
+    """
 
     name: str
     samples: np.ndarray
@@ -50,6 +55,23 @@ class Timing:
     elapsed: float = 0.0
     notes: list[str] = field(default_factory=list)
     retaken: int = 0  # rounds measured again because the CPU was taken away mid-sample
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Timing):
+            return NotImplemented
+        return (np.array_equal(self.samples, other.samples, equal_nan=True)
+                and (self.name, self.number, self.overhead, self.disable_gc, self.is_async,
+                     self.elapsed, self.notes, self.retaken)
+                == (other.name, other.number, other.overhead, other.disable_gc, other.is_async,
+                    other.elapsed, other.notes, other.retaken))
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name]
+
+    def __getitem__(self, name: str) -> "Timing":
+        known(name, self.names)
+        return self
 
     @property
     def per_call(self) -> Estimate:
@@ -92,11 +114,18 @@ class Timing:
         return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "per_call": self.per_call.to_dict(),
+        return {"kind": self.kind, "name": self.name, "per_call": self.per_call.to_dict(),
                 "samples": self.samples.tolist(), "number": self.number,
                 "overhead": self.overhead, "disable_gc": self.disable_gc,
                 "is_async": self.is_async, "elapsed": self.elapsed, "notes": list(self.notes),
                 "retaken": self.retaken}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Timing":
+        return cls(data["name"], np.asarray(data["samples"], dtype=float), int(data["number"]),
+                   float(data["overhead"]), bool(data.get("disable_gc", True)),
+                   bool(data.get("is_async", False)), float(data.get("elapsed", 0.0)),
+                   list(data.get("notes", [])), int(data.get("retaken", 0)))
 
 
 @dataclass
@@ -125,7 +154,7 @@ def measure(
     past it an async call is cancelled and a sync call raises once it returns (default: 10 x
     budget, at least 2 s).
     """
-    budget = check_budget(budget)
+    budget = scaled(check_budget(budget))
     timeout = call_timeout(budget, timeout)
     start = time.perf_counter()
     with ExitStack() as stack:
@@ -241,19 +270,38 @@ def _precise_enough(raw: list[list[float]], overhead: float) -> bool:
     return True
 
 
-def bench(fn: Callable[..., Any], *args: Any, budget: float = 0.5, disable_gc: bool = True,
-          name: str | None = None, timeout: float | None = None, **kwargs: Any) -> Timing:
+def bench(fn: Callable[..., Any], /, *args: Any, budget: float = Default(0.5),  # type: ignore[assignment]
+          disable_gc: bool = Default(True), name: str | None = None,  # type: ignore[assignment]
+          timeout: float | None = None, kwargs: Mapping[str, Any] | None = None,
+          **fn_kwargs: Any) -> Timing:
     """Time one callable: `pk.bench(fn, *args, **kwargs)` -> Timing.
+
+    Keyword arguments: `budget`, `disable_gc`, `name`, `timeout` and `kwargs` are bench's own;
+    every other keyword goes to `fn`. bench never passes its own options on to `fn`. When `fn`
+    also takes one of them (a parameter of that name, or `**kwargs`) and it is given, the call
+    is ambiguous and refused with TypeError: `pk.bench(httpx.get, url, timeout=5)` could mean
+    either timeout. Give `fn` its own as `kwargs={"timeout": 5}` (then `timeout=` is bench's),
+    or bind them first with `functools.partial(httpx.get, timeout=5)`.
 
     Args:
         fn: the function (sync or `async def`) to time; called as fn(*args, **kwargs).
-        budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE).
+        budget: seconds of measuring in all (times PERFKIT_BUDGET_SCALE), at most a day.
         disable_gc: switch the garbage collector off during samples, as timeit does.
         name: how to call it in reports; defaults to fn.__name__.
         timeout: seconds one call may take before BudgetExceededError is raised; an async
             call is cancelled then, a sync call once it returns (default: 10 x budget, at least 2 s).
+        kwargs: `fn`'s keyword arguments, as a dict; needed only for a name bench also uses.
+
+    A kernel that returns a generator (or another lazy iterator) is timed making it, not
+    producing its items; its Timing says so in a note.
     """
-    if not callable(fn):
-        raise TypeError(f"bench needs a callable, got {type(fn).__name__} {fn!r:.60}")
+    check_callable(fn, "fn")
+    fn_kwargs = kernel_kwargs(fn, "bench", {"budget": budget, "disable_gc": disable_gc, "name": name,
+                                            "timeout": timeout}, kwargs, fn_kwargs)
     label = name or getattr(fn, "__name__", "kernel")
-    return measure([Kernel(label, fn, args, kwargs)], budget, disable_gc, timeout=timeout).timings[label]
+    m = measure([Kernel(label, fn, args, fn_kwargs)], given(budget), given(disable_gc), timeout=timeout)
+    timing = m.timings[label]
+    note = lazy_note(m.results[label])
+    if note is not None:
+        timing.notes.append(note)
+    return timing

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engine.checks import check_int, check_number
+
 LEVELS = ["INFO", "INFO", "INFO", "INFO", "DEBUG", "DEBUG", "WARNING", "ERROR"]
 ROUTES = ["/api/items", "/api/users", "/api/orders", "/api/search", "/health", "/login"]
 STATUSES = [200, 200, 200, 200, 201, 304, 404, 500]
@@ -62,10 +64,8 @@ def write_log_file(path: str | os.PathLike[str], size_mb: float = 20.0, seed: in
     Returns:
         The path written, as a Path.
     """
-    if isinstance(size_mb, bool) or not isinstance(size_mb, (int, float)) or not size_mb > 0:
-        raise ValueError(f"size_mb must be a number of MiB > 0, got {size_mb!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an integer, got {seed!r}")
+    check_number(size_mb, "size_mb", low=0, low_open=True, unit="MiB")
+    check_int(seed, "seed")
     path = Path(path)
     target = int(size_mb * 2**20)
     rng = np.random.default_rng(seed)

@@ -13,6 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..engine.checks import check_int, check_number
+
 FIRST_NAMES = ["maria", "james", "wei", "fatima", "olga", "juan", "aiko", "noah", "amara", "lars",
                "priya", "omar", "sofia", "kofi", "elena", "david", "mei", "ivan", "lucia", "tariq",
                "anna", "hugo", "zara", "liam", "nadia", "pedro", "yuki", "samir", "ines", "tom"]
@@ -39,11 +41,9 @@ def make_users(n: int, seed: int = 0) -> list[str]:
         TypeError: `n` or `seed` is not an int.
         ValueError: `n` is negative or more than the distinct names there are.
     """
-    _check_int(n, "n")
-    _check_int(seed, "seed")
     most = len(FIRST_NAMES) * len(LAST_NAMES) * 100
-    if not 0 <= n <= most:
-        raise ValueError(f"n must be between 0 and {most:,} (distinct names), got {n:,}")
+    check_int(n, "n", low=0, high=most, hint="(the distinct names there are)")
+    check_int(seed, "seed")
     rng = random.Random(seed)
     names: dict[str, None] = {}  # a dict keeps the order of the draws
     while len(names) < n:
@@ -69,15 +69,11 @@ def make_log_lines(n: int, users: Sequence[str], unknown_share: float = 0.05, se
         TypeError: `n` or `seed` is not an int, or `users` is a single string.
         ValueError: `n` is negative, `unknown_share` is outside [0, 1], or `users` is empty.
     """
-    _check_int(n, "n")
-    _check_int(seed, "seed")
-    if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+    check_int(n, "n", low=0)
+    check_int(seed, "seed")
     if isinstance(users, (str, bytes)):
         raise TypeError("users must be a sequence of names, got a single string")
-    if isinstance(unknown_share, bool) or not isinstance(unknown_share, (int, float)) \
-            or not 0 <= unknown_share <= 1:
-        raise ValueError(f"unknown_share must be a number in [0, 1], got {unknown_share!r}")
+    check_number(unknown_share, "unknown_share", low=0, high=1)
     if not users and unknown_share < 1:
         raise ValueError("users is empty: give at least one name, or unknown_share=1")
     rng = np.random.default_rng(seed)
@@ -94,7 +90,3 @@ def make_log_lines(n: int, users: Sequence[str], unknown_share: float = 0.05, se
             f"{REQUESTS[rq]} {STATUSES[st]} {ms}ms"
             for s, w, u, c, lv, rq, st, ms in zip(seconds, who, unknown, client, level, request, status, millis)]
 
-
-def _check_int(value: object, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r:.40}")

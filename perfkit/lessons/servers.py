@@ -11,7 +11,6 @@ with `asyncio.gather`, over real sockets, without touching the network:
 from __future__ import annotations
 
 import json
-import math
 import socket
 import sys
 import threading
@@ -19,18 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..engine.checks import check_int, check_number
+
 _STOP_TIMEOUT = 5.0  # seconds stop() waits for each thread; they are daemons if it runs out
 
 
 def _check_latency(latency: Any, name: str = "latency") -> float:
-    ok = isinstance(latency, (int, float)) and not isinstance(latency, bool)
-    if not ok or not math.isfinite(latency) or latency < 0:
-        raise ValueError(f"{name} must be a finite number >= 0 (seconds), got {latency!r}")
-    return float(latency)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return check_number(latency, name, low=0, unit="seconds")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -126,12 +120,9 @@ class LatencyServer:
         self, latency: float = 0.05, max_concurrency: int | None = None, port: int = 0
     ) -> None:
         self.latency = _check_latency(latency)
-        if max_concurrency is not None and not (_is_int(max_concurrency) and max_concurrency >= 1):
-            raise ValueError(
-                f"max_concurrency must be None or an int >= 1, got {max_concurrency!r}"
-            )
-        if not (_is_int(port) and 0 <= port <= 65535):
-            raise ValueError(f"port must be an int from 0 (a free port) to 65535, got {port!r}")
+        if max_concurrency is not None:
+            check_int(max_concurrency, "max_concurrency", low=1, hint="or None")
+        check_int(port, "port", low=0, high=65535, hint="(0: a free port)")
         self.max_concurrency = max_concurrency
         self.port = port
         self._cond = threading.Condition()
