@@ -20,10 +20,11 @@ import importlib as _importlib
 
 from .engine.compare import Comparison, compare
 from .engine.errors import BudgetExceededError, KernelError, KernelMismatchError, PerfkitError, SetupError
-from .engine.memory import (MemoryComparison, MemoryTimeline, MemoryUse, bytes_per_object,
-                            compare_memory, memory, memory_timeline)
+from .engine.memory import MemoryComparison, MemoryUse, bytes_per_object, compare_memory, memory
+from .engine.results import register_kind as _register_kind
 from .engine.stats import Estimate
 from .engine.sweep import Sweep, sweep
+from .engine.timeline import MemoryTimeline, memory_timeline
 from .engine.timing import Timing, bench
 from .engine.verdict import Verdict
 
@@ -42,8 +43,27 @@ _LAZY = {
     "memory_sweep": "engine.memsweep",
     "MemorySweep": "engine.memsweep",
     "LatencyServer": "lessons.servers",
+    "database": "lessons.lab.db",
+    "Database": "lessons.lab.db",
+    "DatabaseUnavailable": "lessons.lab.db",
+    "latency_proxy": "lessons.lab.proxy",
+    "LatencyProxy": "lessons.lab.proxy",
     "object_sizes": "lessons.objects",
+    "load": "engine.results",
+    "describe_machine": "engine.machine",
+    "Machine": "engine.machine",
+    "serve": "lessons.lab.service",
+    "Service": "lessons.lab.service",
+    "load_test": "lessons.lab.load",
+    "LoadResult": "lessons.lab.loadresult",
+    "TargetVerdict": "engine.targets",
 }
+
+# result kinds defined above the engine, so that pk.load can read their files
+for _kind, _module in {"ObjectSizes": "lessons.sizes", "SizeSweep": "lessons.sizes",
+                       "RequestCost": "lessons.fetch", "LoadResult": "lessons.lab.loadresult"}.items():
+    _register_kind(_kind, f"{__name__}.{_module}")
+del _kind, _module
 
 # submodules a notebook reaches as attributes: pk.widgets.explore(...), pk.plots.style()
 _SUBMODULES = {"widgets": "display.widgets", "plots": "display.plots",

@@ -12,19 +12,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from .load_charts import plot_load_result, plot_target_verdict
 from .memory_charts import (plot_memory_comparison, plot_memory_sweep, plot_memory_timeline,
                             plot_memory_use, plot_object_sizes, plot_size_saving, plot_size_sweep)
 from .profile_charts import plot_call_profile, plot_line_profile
 from .style import axes, bytes_axis, seconds_axis, style
 from .time_charts import (plot_against_ideal, plot_break_even, plot_comparison, plot_loop_lags,
-                          plot_sweep, plot_timing)
+                          plot_request_cost, plot_sweep, plot_timing)
+from .verdict_charts import plot_verdict
 
 __all__ = [
     "draw", "style", "axes", "seconds_axis", "bytes_axis",
     "plot_timing", "plot_comparison", "plot_sweep", "plot_break_even", "plot_against_ideal",
     "plot_loop_lags", "plot_memory_use", "plot_memory_comparison", "plot_memory_timeline",
     "plot_memory_sweep", "plot_object_sizes", "plot_size_sweep", "plot_size_saving",
-    "plot_call_profile", "plot_line_profile",
+    "plot_call_profile", "plot_line_profile", "plot_request_cost", "plot_verdict",
+    "plot_load_result", "plot_target_verdict",
 ]
 
 # result class name -> the chart that draws it
@@ -40,6 +43,10 @@ CHARTS = {
     "LineProfile": plot_line_profile,
     "ObjectSizes": plot_object_sizes,
     "SizeSweep": plot_size_sweep,
+    "RequestCost": plot_request_cost,
+    "Verdict": plot_verdict,
+    "LoadResult": plot_load_result,
+    "TargetVerdict": plot_target_verdict,
 }
 
 
