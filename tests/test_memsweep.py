@@ -47,6 +47,11 @@ def test_ratio_and_verdict_at_one_size(ms):
     v = ms.verdict("generator", smaller_than="list", by=100, n=20_000)
     assert v.holds and "smaller" in str(v)
     assert ms.verdict("generator", smaller_than="list", by=1e9, n=20_000).status == "refuted"
+    assert ms.verdict("generator", smaller_than="list", n=20_000).by == 1.0  # no claim, no by: merely smaller
+    from types import SimpleNamespace
+
+    claimed = ms.verdict("generator", smaller_than="list", n=20_000, claim=SimpleNamespace(id="generators.x", factor=50.0))
+    assert claimed.by == 50.0 and claimed.claim == "generators.x"
     with pytest.raises(KeyError, match=r"numerator 'tuple' is not among the kernels here: \['generator', 'list'\]"):
         ms.ratio("tuple", "list")
 

@@ -1,4 +1,4 @@
-"""The workbook's shape rules (../shared/DESIGN.md, "Notebooks"). nbval runs them; this reads them."""
+"""The workbook's shape rules (the design's "Notebooks" section). nbval runs them; this reads them."""
 
 import json
 import re
@@ -52,8 +52,8 @@ def test_one_h1_in_cell_zero_then_setup_then_prose_and_code(path):
     h1 = [line for c in cells if c["cell_type"] == "markdown" for line in _h1_lines(_text(c))]
     assert len(h1) == 1, f"{path.name}: exactly one H1, found {h1}"
     first_code = next(c for c in cells if c["cell_type"] == "code")
-    assert "import perfkit" in _text(first_code) and "platform" in _text(first_code), \
-        f"{path.name}: the setup cell imports perfkit and prints the Python version and machine"
+    assert "import perfkit" in _text(first_code) and "describe_machine()" in _text(first_code), \
+        f"{path.name}: the setup cell imports perfkit and prints the machine (pk.describe_machine())"
     markdown = sum(c["cell_type"] == "markdown" for c in cells)
     code = sum(c["cell_type"] == "code" for c in cells)
     assert markdown >= code, f"{path.name}: prose should outnumber code ({markdown} vs {code})"
@@ -91,3 +91,44 @@ def test_no_stray_notebooks():
         pytest.fail("no notebooks found")
     stray = [p.name for p in folder.rglob("*") if "untitled" in p.name.lower() or "checkpoint" in p.name]
     assert not stray
+
+
+# a claim id as code names it: pk.claims["sets.membership"] (or claims[...]) and claim="sets.membership"
+CLAIM_ID = re.compile(r"""\bclaims\[\s*(["'])([^"']+)\1\s*\]|\bclaim\s*=\s*(["'])([^"']+)\3""")
+
+
+def _claim_ids(path):
+    code = "\n".join(_text(c) for c in _cells(path) if c["cell_type"] == "code")
+    return {m.group(2) or m.group(4) for m in CLAIM_ID.finditer(code)}
+
+
+def _catalog():
+    from perfkit.engine.claims import default_catalog
+
+    return default_catalog()
+
+
+def test_the_claim_pattern_finds_both_ways_of_naming_a_claim():
+    code = 'c = pk.claims["sets.membership"]\nv = s.verdict("a", faster_than="b", claim=\'gather.n-times-faster\')'
+    assert {m.group(2) or m.group(4) for m in CLAIM_ID.finditer(code)} == {"sets.membership", "gather.n-times-faster"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_name_only_claims_in_the_catalog(path):
+    catalog = _catalog()
+    unknown = sorted(claim_id for claim_id in _claim_ids(path) if claim_id not in catalog)
+    assert not unknown, f"{path.name} names claim ids that data/claims.toml does not have: {unknown}"
+
+
+def test_every_claim_is_judged_in_code_by_the_notebook_it_names():
+    notebooks = {p.stem: p for p in NOTEBOOKS}
+    wrong = []
+    for claim in _catalog().values():
+        if not claim.judged:
+            continue
+        path = notebooks.get(claim.notebook)
+        if path is None:
+            wrong.append(f"{claim.id}: notebook {claim.notebook!r} does not exist")
+        elif claim.id not in _claim_ids(path):
+            wrong.append(f"{claim.id}: {path.name} never names it (pk.claims[...] or claim=...)")
+    assert not wrong, "claims in data/claims.toml whose notebook does not use them:\n" + "\n".join(wrong)

@@ -56,9 +56,14 @@ class MemorySweep(BySize):
         per_repeat = [slope(r) for r in repeats]
         return Estimate(value, min(per_repeat + [value]), max(per_repeat + [value]), "")
 
-    def verdict(self, name: str, smaller_than: str, by: float = 1.0, *, n: int) -> Verdict:
-        """Judge "`name` peaks at least `by` times lower than `smaller_than`" at size n."""
-        return self[n].verdict(name, smaller_than=smaller_than, by=by)
+    def verdict(self, name: str, smaller_than: str, by: float | None = None, *, n: int,
+                claim: Any = None) -> Verdict:
+        """Judge "`name` peaks at least `by` times lower than `smaller_than`" at size n.
+
+        `claim` (an id of `pk.claims`, or a Claim) is carried by the verdict and gives the
+        factor when `by` is left out; with neither, the factor is 1.
+        """
+        return self[n].verdict(name, smaller_than=smaller_than, by=by, claim=claim)
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
         headers = ["n", *self.names]

@@ -1,2 +1,2 @@
 """What single lessons need and a user may reuse: a loopback HTTP server with a set latency,
-HTTP fetch scenarios, generated log data and record classes. Built on the engine and display."""
+HTTP clients and the CPU cost of a batch, generated log data and object sizes. Built on the engine and display."""

@@ -1,32 +1,38 @@
-"""N requests awaited one by one or all at once: the scenarios of the gather-vs-sequential lesson.
+"""The plumbing of the gather-vs-sequential lesson: HTTP clients, loop lag, the CPU a batch costs.
 
-Every function here is an `async def` that makes `n` requests of `url` (an HTTP server such as
-`LatencyServer`) or waits `n` times, and returns how many of them succeeded, so that
-`pk.compare` can check that the variants agree before timing them:
+The fetch functions under test are the caller's (the notebook's): `async def fetch(url, n)`
+that makes `n` requests of `url` (an HTTP server such as `LatencyServer`) and returns how many
+succeeded, so that `pk.compare` can check that the variants agree before timing them:
+
+    async def gathered(url, n):
+        async with async_client() as client:
+            responses = await asyncio.gather(*(client.get(url) for _ in range(n)))
+        return sum(r.status_code == 200 for r in responses)
 
     with pk.LatencyServer(latency=0.05) as server:
-        pk.compare({"sequential": partial(fetch_sequential, server.url, 20),
-                    "gather": partial(fetch_gather, server.url, 20)})
+        pk.compare({"gather": partial(gathered, server.url, 20), ...})
 
-Each call makes its own client: an httpx client's connections belong to the event loop that
-opened them, and perfkit runs async kernels on a loop of its own. The clients share one SSL
-context (building one loads the CA bundle, tens of ms that a plain-http request never uses).
+Each batch should open its own client: an httpx client's connections belong to the event loop
+that opened them, and perfkit runs async kernels on a loop of its own. The clients made here
+share one SSL context (building one loads the CA bundle, tens of ms that a plain-http request
+never uses).
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import ssl
 import statistics
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 
 import httpx
 
 from ..engine.aio import LoopLag, loop_lag, run_async
-from .servers import _check_latency
+from ..engine.checks import check_int
+from ..engine.kernels import Default, given, kernel_kwargs
+from ..engine.results import Result, known
 from ..engine.units import format_seconds
 
 _TIMEOUT = 30.0  # seconds; a request queued behind a small pool must not time out
@@ -38,9 +44,7 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def _check_n(n: Any, name: str = "n") -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {n!r}")
-    return n
+    return check_int(n, name, low=1)
 
 
 def _check_limit(limit: Any, name: str = "limit") -> int | None:
@@ -64,132 +68,15 @@ def sync_client() -> httpx.Client:
     return httpx.Client(verify=_ssl_context(), trust_env=False, timeout=_TIMEOUT)
 
 
-def _ok(response: httpx.Response) -> bool:
-    return response.status_code == 200
-
-
-async def fetch_sequential(url: str, n: int) -> int:
-    """GET `url` `n` times, awaiting each response before sending the next request.
-
-    Returns:
-        How many responses were 200 OK.
-    """
-    _check_n(n)
-    async with async_client() as client:
-        return sum([_ok(await client.get(url)) for _ in range(n)])
-
-
-async def fetch_gather(url: str, n: int, limit: int | None = None,
-                       max_connections: int | None = None) -> int:
-    """GET `url` `n` times concurrently with `asyncio.gather`.
-
-    Args:
-        url: the address to GET.
-        n: how many requests.
-        limit: at most this many requests in flight at once (an `asyncio.Semaphore`);
-            None for no limit.
-        max_connections: the client's connection-pool limit (`httpx.Limits`), which also
-            bounds how many requests are in flight; None for httpx's default of 100.
-
-    Returns:
-        How many responses were 200 OK.
-    """
-    _check_n(n)
-    semaphore = asyncio.Semaphore(_check_limit(limit)) if limit is not None else None
-    async with async_client(max_connections) as client:
-        async def one() -> bool:
-            if semaphore is None:
-                return _ok(await client.get(url))
-            async with semaphore:
-                return _ok(await client.get(url))
-
-        return sum(await asyncio.gather(*(one() for _ in range(n))))
-
-
-async def fetch_blocking(url: str, n: int) -> int:
-    """The pitfall: `n` tasks under `asyncio.gather`, each calling a *blocking* client.
-
-    Each `client.get` holds the event loop until its response is in, so the tasks run one
-    after another: no faster than `fetch_sequential`, and nothing else on the loop can run.
-    """
-    _check_n(n)
-    with sync_client() as client:
-        async def one() -> bool:
-            return _ok(client.get(url))  # blocks the loop: no await inside
-
-        return sum(await asyncio.gather(*(one() for _ in range(n))))
-
-
-async def fetch_to_thread(url: str, n: int) -> int:
-    """The fix for a blocking client: each call runs in a worker thread (`asyncio.to_thread`).
-
-    The default executor has min(32, cpu_count + 4) threads, so at most that many requests
-    are in flight at once.
-    """
-    _check_n(n)
-    with sync_client() as client:
-        async def one() -> bool:
-            return _ok(await asyncio.to_thread(client.get, url))
-
-        return sum(await asyncio.gather(*(one() for _ in range(n))))
-
-
-async def sleep_sequential(n: int, latency: float) -> int:
-    """Await `asyncio.sleep(latency)` `n` times in a row: I/O with no client cost at all."""
-    _check_n(n)
-    latency = _check_latency(latency)
-    for _ in range(n):
-        await asyncio.sleep(latency)
-    return n
-
-
-async def sleep_gather(n: int, latency: float, limit: int | None = None) -> int:
-    """`n` concurrent `asyncio.sleep(latency)`, at most `limit` at once (None: no limit)."""
-    _check_n(n)
-    latency = _check_latency(latency)
-    semaphore = asyncio.Semaphore(_check_limit(limit)) if limit is not None else None
-
-    async def one() -> bool:
-        if semaphore is None:
-            await asyncio.sleep(latency)
-        else:
-            async with semaphore:
-                await asyncio.sleep(latency)
-        return True
-
-    return sum(await asyncio.gather(*(one() for _ in range(n))))
-
-
-async def sleep_blocking(n: int, latency: float) -> int:
-    """The pitfall with no network: `time.sleep` inside `async def` tasks under gather."""
-    _check_n(n)
-    latency = _check_latency(latency)
-
-    async def one() -> bool:
-        time.sleep(latency)  # blocks the loop
-        return True
-
-    return sum(await asyncio.gather(*(one() for _ in range(n))))
-
-
-async def sleep_to_thread(n: int, latency: float) -> int:
-    """`time.sleep` moved off the loop with `asyncio.to_thread`, `n` of them under gather."""
-    _check_n(n)
-    latency = _check_latency(latency)
-
-    async def one() -> bool:
-        await asyncio.to_thread(time.sleep, latency)
-        return True
-
-    return sum(await asyncio.gather(*(one() for _ in range(n))))
-
-
-def measure_loop_lag(fn: Callable[..., Awaitable[Any]], *args: Any, interval: float = 0.001,
-                     **kwargs: Any) -> LoopLag:
+def measure_loop_lag(fn: Callable[..., Awaitable[Any]], /, *args: Any, interval: float = Default(0.001),  # type: ignore[assignment]
+                     kwargs: Mapping[str, Any] | None = None, **fn_kwargs: Any) -> LoopLag:
     """Run `await fn(*args, **kwargs)` once under `loop_lag`: how long was the loop blocked?
 
+    `interval` and `kwargs` are measure_loop_lag's own, every other keyword is fn's; an
+    `interval=` that fn takes too is refused as ambiguous (TypeError), as in pk.bench.
+
     Args:
-        fn: an async function (or a partial of one), such as `fetch_blocking`.
+        fn: an async function (or a partial of one), e.g. one that calls a blocking client.
         interval: how often the ticker that detects lag wants to run, in seconds.
 
     Returns:
@@ -197,6 +84,8 @@ def measure_loop_lag(fn: Callable[..., Awaitable[Any]], *args: Any, interval: fl
     """
     if not callable(fn):
         raise TypeError(f"fn must be an async function, got {type(fn).__name__}")
+    kwargs = kernel_kwargs(fn, "measure_loop_lag", {"interval": interval}, kwargs, fn_kwargs)
+    interval = given(interval)
 
     async def watched() -> LoopLag:
         async with loop_lag(interval) as lag:
@@ -207,7 +96,7 @@ def measure_loop_lag(fn: Callable[..., Awaitable[Any]], *args: Any, interval: fl
 
 
 @dataclass(frozen=True)
-class RequestCost:
+class RequestCost(Result):
     """What a batch of requests costs besides waiting for the server (medians of `repeat` runs).
 
     Attributes:
@@ -223,6 +112,15 @@ class RequestCost:
     wall: float
     loop_cpu: float
     process_cpu: float
+
+    @property
+    def names(self) -> list[str]:
+        """One name for the one batch: "gathered" or "sequential"."""
+        return ["gathered" if self.concurrent else "sequential"]
+
+    def __getitem__(self, name: str) -> "RequestCost":
+        known(name, self.names, "batch")
+        return self
 
     @property
     def wall_per_request(self) -> float:
@@ -243,25 +141,44 @@ class RequestCost:
                 f"{format_seconds(self.loop_cpu_per_request)} in the event-loop thread, "
                 f"{format_seconds(self.process_cpu_per_request)} in the whole process)")
 
+    def _repr_html_(self) -> str:
+        from ..engine.tables import table
+
+        return table(["batch", "requests", "wall per request", "loop-thread CPU per request",
+                      "process CPU per request"],
+                     [[self.names[0], self.n, format_seconds(self.wall_per_request),
+                       format_seconds(self.loop_cpu_per_request), format_seconds(self.process_cpu_per_request)]],
+                     notes=["medians of repeated batches; CPU of the loop thread is the client's own cost"])
+
     def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "concurrent": self.concurrent, "wall": self.wall,
+        return {"kind": self.kind, "n": self.n, "concurrent": self.concurrent, "wall": self.wall,
                 "loop_cpu": self.loop_cpu, "process_cpu": self.process_cpu}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RequestCost":
+        return cls(int(data["n"]), bool(data["concurrent"]), float(data["wall"]),
+                   float(data["loop_cpu"]), float(data["process_cpu"]))
 
-def request_cost(url: str, n: int = 20, *, concurrent: bool = True, repeat: int = 5) -> RequestCost:
-    """Time a batch of `n` requests and the CPU it burns; point it at a zero-latency server.
+
+def request_cost(fetch: Callable[[str, int], Awaitable[int]], url: str, n: int = 20, *,
+                 concurrent: bool = True, repeat: int = 5) -> RequestCost:
+    """Time a batch `await fetch(url, n)` and the CPU it burns; point it at a zero-latency server.
 
     One batch is run first and discarded (imports, first connections).
 
     Args:
+        fetch: an async function that makes `n` requests of `url` and returns how many
+            answered 200 OK.
         url: the server, e.g. `LatencyServer(latency=0).url`.
         n: requests per batch.
-        concurrent: gather the batch (`fetch_gather`) or await one by one (`fetch_sequential`).
+        concurrent: whether `fetch` gathers its requests (True) or awaits them one by one;
+            it names the batch in the result.
         repeat: batches measured; the medians are reported.
     """
+    if not callable(fetch):
+        raise TypeError(f"fetch must be an async function of (url, n), got {type(fetch).__name__}")
     _check_n(n)
     _check_n(repeat, "repeat")
-    fetch = fetch_gather if concurrent else fetch_sequential
 
     async def batch() -> tuple[float, float, float]:
         t0, c0, p0 = time.perf_counter(), time.thread_time(), time.process_time()
