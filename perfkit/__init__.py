@@ -56,12 +56,21 @@ _LAZY = {
     "Service": "lessons.lab.service",
     "load_test": "lessons.lab.load",
     "LoadResult": "lessons.lab.loadresult",
+    "rate_sweep": "lessons.lab.ratesweep",
+    "RateSweep": "lessons.lab.ratesweep",
     "TargetVerdict": "engine.targets",
+    "zipf_keys": "lessons.caching",
+    "TTLCache": "lessons.caching",
+    "hit_rates": "lessons.hitrates",
+    "HitRates": "lessons.hitrates",
+    "cache_backend": "lessons.lab.cache",
+    "CacheUnavailable": "lessons.lab.cache",
 }
 
 # result kinds defined above the engine, so that pk.load can read their files
 for _kind, _module in {"ObjectSizes": "lessons.sizes", "SizeSweep": "lessons.sizes",
-                       "RequestCost": "lessons.fetch", "LoadResult": "lessons.lab.loadresult"}.items():
+                       "RequestCost": "lessons.fetch", "LoadResult": "lessons.lab.loadresult",
+                       "HitRates": "lessons.hitrates", "RateSweep": "lessons.lab.ratesweep"}.items():
     _register_kind(_kind, f"{__name__}.{_module}")
 del _kind, _module
 
@@ -75,13 +84,17 @@ __all__ = [
     "MemoryUse", "MemoryComparison", "MemoryTimeline",
     "Verdict", "Estimate",
     "PerfkitError", "KernelError", "KernelMismatchError", "BudgetExceededError", "SetupError",
-    *_LAZY,
+    "claims", *_LAZY,
 ]
 
 
 def __getattr__(name: str) -> object:
     if name in _SUBMODULES:
         return _importlib.import_module(f".{_SUBMODULES[name]}", __name__)
+    if name == "claims":  # the catalog of data/claims.toml, read on first use
+        from .engine.claims import default_catalog
+
+        return default_catalog()
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'perfkit' has no attribute {name!r}")
