@@ -11,13 +11,13 @@ from .style import _clear_minor, _log_if_wide, _log_ticks, axes, seconds_axis, s
 
 
 def plot_timing(timing: Any, ax: "Axes | None" = None) -> "Axes":
-    """Each sample's time per call in the order taken, the median and its 95% interval."""
+    """Each sample's time per call in the order taken, the median and this run's 95% interval."""
     with style():
         ax = axes(ax)
         e = timing.per_call
         ax.plot(range(1, timing.rounds + 1), timing.samples, "o", ms=4, alpha=0.7, label="samples")
         ax.axhline(e.value, color="C1", label="median")
-        ax.axhspan(e.low, e.high, color="C1", alpha=0.2, label="95% interval of the median")
+        ax.axhspan(e.low, e.high, color="C1", alpha=0.2, label="this run's 95% interval of the median")
         seconds_axis(ax.yaxis)
         ax.set_xlabel("sample (in the order taken)")
         ax.set_ylabel("time per call")
@@ -27,7 +27,7 @@ def plot_timing(timing: Any, ax: "Axes | None" = None) -> "Axes":
 
 
 def plot_comparison(comparison: Any, ax: "Axes | None" = None) -> "Axes":
-    """Horizontal bars of median time per call with 95% intervals, fastest at the top."""
+    """Horizontal bars of median time per call with this run's 95% intervals, fastest at the top."""
     from ..engine.units import format_ratio
 
     with style():
@@ -45,14 +45,15 @@ def plot_comparison(comparison: Any, ax: "Axes | None" = None) -> "Axes":
             ax.set_xscale("log")
             _clear_minor(ax.xaxis)
         seconds_axis(ax.xaxis)
-        ax.set_xlabel("time per call (median, 95% interval)" + (", log scale" if _log_if_wide(values) else ""))
+        ax.set_xlabel("time per call (median, this run's 95% interval)"
+                      + (", log scale" if _log_if_wide(values) else ""))
         ax.set_title("Time per call")
         ax.margins(x=0.25)
     return ax
 
 
 def plot_sweep(sweep: Any, ax: "Axes | None" = None, relative_to: "str | None" = None) -> "Axes":
-    """Time per call against n on log-log axes with 95% bands (or the ratio to one kernel)."""
+    """Time per call against n on log-log axes with this run's 95% bands (or the ratio to one kernel)."""
     with style():
         ax = axes(ax)
         n = sweep.n
@@ -73,11 +74,15 @@ def plot_sweep(sweep: Any, ax: "Axes | None" = None, relative_to: "str | None" =
             ax.set_yscale("log")
             _clear_minor(ax.yaxis)
             _log_ticks(ax.yaxis, values)
+            if relative_to is not None:  # a ratio reads as 2x, 5x, 10x, not 10^0, 10^1
+                from matplotlib.ticker import FuncFormatter
+
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
         ax.set_xlabel("n (input size, log scale)")
         if relative_to is None:
             seconds_axis(ax.yaxis)
             ax.set_ylabel("time per call (log scale)")
-            ax.set_title("Time per call against input size (bands: 95% intervals)")
+            ax.set_title("Time per call against input size (bands: this run's 95% intervals)")
         else:
             ax.axhline(1.0, color="grey", lw=1, ls="--")
             ax.set_ylabel(f"time / time of {relative_to}" + (" (log scale)" if log_y else ""))
@@ -128,14 +133,14 @@ def plot_break_even(n: "list[int]", curves: "dict[str, list[Any]]", ax: "Axes | 
                     va="bottom", fontsize=8, color="#c62828")
         ax.set_xlabel("n (input size, log scale)")
         ax.set_ylabel("uses to pay for the build (log scale)")
-        ax.set_title(f"After how many uses does building {built} pay for itself? (bands: 95%)")
+        ax.set_title(f"After how many uses does building {built} pay for itself? (bands: this run's 95%)")
         ax.legend(loc="lower right", fontsize=8)
     return ax
 
 
 def plot_against_ideal(sweep: Any, ideal: "dict[str, list[float]]", *, xlabel: str, title: str,
                        ideal_label: str = "ideal", ax: "Axes | None" = None) -> "Axes":
-    """A sweep's time per call against its x values (log-log, 95% bands), each kernel's ideal dashed.
+    """A sweep's time per call against its x values (log-log, this run's 95% bands), each kernel's ideal dashed.
 
     Args:
         sweep: a Sweep; its `n` are the x values (a size, a concurrency limit, ...).
@@ -171,7 +176,7 @@ def plot_against_ideal(sweep: Any, ideal: "dict[str, list[float]]", *, xlabel: s
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))  # 1-2-5 ticks
         seconds_axis(ax.yaxis)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("total time (log scale; bands: 95% intervals)")
+        ax.set_ylabel("total time (log scale; bands: this run's 95% intervals)")
         ax.set_title(title)
         ax.legend(loc="best", fontsize=8)
     return ax

@@ -7,4 +7,9 @@ service.py starts an ASGI app (FastAPI) under uvicorn in a process of its own an
 runner.py is what that process runs; apps.py holds small apps the lessons and tests serve;
 client.py is a minimal HTTP/1.1 keep-alive client; load.py drives it at a fixed rate (open
 loop) or with a fixed number of clients (closed loop); loadresult.py is what that returns.
+
+For the database lessons: databases.py opens the databases a lesson compares (SQLite always,
+PostgreSQL when configured, one behind a simulated round trip); blog_app.py serves endpoints that
+load a page with N+1 queries or without; loadverdicts.py judges one endpoint against another
+from two load tests; connections.py keeps an event loop alive between calls, for asyncpg pools.
 """

@@ -63,6 +63,7 @@ class Database:
         self._hooks = EngineHooks()
         self._engine: Engine | None = None
         self._async_engines: list[Any] = []
+        self._more_engines: list[Engine] = []  # new_engine()'s
         self._proxy: LatencyProxy | None = None
         self._tempdir: str | None = None
         self._sync_url: URL | None = None
@@ -129,6 +130,9 @@ class Database:
         engines, self._async_engines = self._async_engines, []
         for engine in engines:
             dispose_async(engine)
+        for extra in self._more_engines:
+            extra.dispose()
+        self._more_engines = []
         engine, self._engine = self._engine, None
         if engine is not None:
             if self._schema_created:
@@ -227,6 +231,16 @@ class Database:
     def session(self, **kwargs: Any) -> Session:
         """A new ORM Session on the engine: `with db.session() as session:`."""
         return Session(self.engine, **kwargs)
+
+    def new_engine(self, **kwargs: Any) -> Engine:
+        """A new sync Engine on this database, counted and delayed like `engine`, disposed on close;
+        e.g. `db.new_engine(poolclass=NullPool)` opens a new connection at every checkout."""
+        connect_args = {**({"connect_timeout": _CONNECT_TIMEOUT} if self.dialect == "postgresql" else {}),
+                        **kwargs.pop("connect_args", {})}
+        engine = create_engine(self.url, connect_args=connect_args, **{"echo": self._echo, **kwargs})
+        self._hooks.attach(engine)
+        self._more_engines.append(engine)
+        return engine
 
     def async_engine(self, **kwargs: Any) -> Any:
         """A new SQLAlchemy AsyncEngine on this database (aiosqlite or asyncpg), counted and delayed
