@@ -43,7 +43,16 @@ def test_calibration_fills_a_sample_of_the_target_length(ns, number):
 def test_a_kernel_slower_than_the_target_is_called_once_per_sample():
     runner = _FixedCost(5_000_000)
     assert calibrate(runner, first_call=0.005, target=0.001, disable_gc=True) == (1, 0.005)
-    assert runner.numbers == []  # the first call already said enough
+    assert runner.numbers == [1, 1]  # a first call of 5x the target is confirmed twice
+    runner = _FixedCost(50_000_000)
+    assert calibrate(runner, first_call=0.05, target=0.001, disable_gc=True) == (1, 0.05)
+    assert runner.numbers == []  # a call of 50x the target already said enough
+
+
+def test_a_first_call_the_scheduler_interrupted_does_not_make_a_fast_kernel_slow():
+    runner = _FixedCost(2_000)  # 2 us a call, but its first call lost 8 ms to another process
+    number, per_call = calibrate(runner, first_call=0.008, target=0.001, disable_gc=True)
+    assert number == 500 and per_call == pytest.approx(2e-6)
 
 
 def test_the_compiled_loop_calls_the_kernel_number_times_with_its_arguments():

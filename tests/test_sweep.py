@@ -87,3 +87,43 @@ def test_sweep_scales_the_budget_once(monkeypatch):
     t0 = time.perf_counter()
     pk.sweep({"sleep": lambda n: time.sleep(0.001)}, n=[1, 2], budget=2.0)
     assert time.perf_counter() - t0 < 1.2  # 0.2 s of measuring, not 2 s
+
+
+def test_a_sweep_measures_every_size_in_the_same_rounds_not_one_after_another():
+    switches = []  # the n of each call, written down only when it differs from the last call's
+
+    def kernel(n):
+        if not switches or switches[-1] != n:
+            switches.append(n)
+        return n
+
+    s = pk.sweep({"a": kernel, "b": lambda n: kernel(n)}, n=[10, 100, 1_000], budget=0.3, progress=False)
+    rounds = {c.rounds for c in s.comparisons.values()}
+    assert len(rounds) == 1  # one set of rounds for every size
+    # measured size after size, the calls would change n a handful of times; interleaved, the
+    # cells of the three sizes alternate within every round
+    assert len(switches) - 1 >= 2 * rounds.pop()
+    assert all(len(c["a"].samples) == len(c["b"].samples) for c in s.comparisons.values())
+    assert s[100]["a"].name == "a"  # split back into one Comparison per n, named by kernel
+
+
+def test_a_sweep_checks_every_size_before_timing_any():
+    calls = []
+
+    def a(n):
+        calls.append(n)
+        return n
+
+    with pytest.raises(pk.KernelMismatchError, match=r"at n=100: kernels 'a' and 'b'"):
+        pk.sweep({"a": a, "b": lambda n: -1 if n == 100 else n}, n=[10, 100], budget=0.2, progress=False)
+    assert calls == [10, 100]  # each called once at every size, nothing timed
+
+
+def test_a_kernel_that_raises_at_one_size_is_named_with_the_size():
+    def fragile(n):
+        if n == 100:
+            raise IndexError("too big")
+        return n
+
+    with pytest.raises(pk.KernelError, match=r"kernel 'fragile \(n=100\)' raised IndexError"):
+        pk.sweep({"fragile": fragile}, n=[10, 100], budget=0.2, progress=False)

@@ -1,7 +1,7 @@
 """IPython magics: measure a statement from the notebook's namespace without wrapping it first.
 
     %load_ext perfkit
-    %pk_bench -b 0.2 sorted(data)          # Timing: per-call time with its 95% interval
+    %pk_bench -b 0.2 sorted(data)          # Timing: per-call time with this run's 95% interval
     %pk_memory [x * 2 for x in data]       # MemoryUse: peak and retained bytes (tracemalloc)
     %pk_lines -f parse parse(lines)        # LineProfile of `parse` while the statement runs
     t = %pk_bench sorted(data)             # each magic returns its result object

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 
 from .agreement import check_agreement, lazy_note
 from .checks import check_callable
+from .errors import KernelMismatchError
 from .kernels import Kernel, as_kernels, call_args, own_copy, run_setup
 from .stats import Estimate, paired_ratio
-from .timing import Timing, measure
+from .timing import DRIFT_NOTE, Timing, drift_cell, measure
 from .units import format_seconds
 from .verdict import Verdict, claimed
 from .results import Result, draw, known
@@ -64,7 +65,7 @@ class Comparison(Result):
             e = t.per_call
             vs = "fastest" if name == fastest else str(self.ratio(name, fastest)).replace(" (95%", " slower (95%")
             rows.append([name, format_seconds(e.value),
-                         f"{format_seconds(e.low)} - {format_seconds(e.high)}", vs])
+                         f"{format_seconds(e.low)} - {format_seconds(e.high)}", drift_cell(t.drift), vs])
         return rows
 
     def _summary(self) -> list[str]:
@@ -80,19 +81,20 @@ class Comparison(Result):
 
     def __repr__(self) -> str:
         width = max(len(n) for n in self.names)
-        lines = ["Comparison (time per call, median and 95% interval)"]
-        lines += [f"  {r[0]:<{width}}  {r[1]:>10}  ({r[2]})  {r[3]}" for r in self._rows()]
-        lines += [f"  {note}" for note in self._summary()]
+        lines = ["Comparison (time per call: median, this run's 95% interval, drift in run)"]
+        lines += [f"  {r[0]:<{width}}  {r[1]:>10}  ({r[2]})  {r[3]:>6}  {r[4]}" for r in self._rows()]
+        lines += [f"  {note}" for note in [*self._summary(), DRIFT_NOTE]]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         from .tables import table
 
-        return table(["kernel", "per call", "95% interval", "vs fastest"], self._rows(),
-                     caption="Time per call (median, 95% interval)", notes=self._summary())
+        return table(["kernel", "per call", "this run's 95% interval", "drift in run", "vs fastest"],
+                     self._rows(), caption="Time per call (median, this run's 95% interval)",
+                     notes=[*self._summary(), DRIFT_NOTE])
 
     def plot(self, ax: Any = None) -> Any:
-        """Bars of time per call with 95% intervals; returns the Axes."""
+        """Bars of time per call with this run's 95% intervals; returns the Axes."""
         return draw(self, ax)
 
     def to_dict(self) -> dict[str, Any]:
@@ -149,3 +151,44 @@ def compare_prepared(fns: dict[str, Callable[..., Any]], value: Any, budget: flo
         lazy = lazy_note(m.results[name])
         t.notes += shared + ([lazy] if lazy else [])
     return Comparison(m.timings, m.rounds, m.elapsed, m.stopped_early)
+
+
+def compare_sizes(fns: dict[str, Callable[..., Any]], values: dict[int, Any], budget: float,
+                  check: bool, disable_gc: bool, timeout: float | None = None,
+                  equal: Callable[[Any, Any], bool] | None = None,
+                  on_round: Callable[[float], None] | None = None) -> dict[int, Comparison]:
+    """compare() at every size at once: one Comparison per n, all measured in the same rounds.
+
+    Every (kernel, n) cell is sampled once per round, in a shuffled order, so a slow period of
+    the machine hits every size alike rather than whichever sizes it happened to overlap when
+    they were measured one after another; the kernels at one n stay paired round by round.
+    `values` maps each n to setup's value for it; every kernel is called once at every n, and
+    the results at each n checked, before anything is timed.
+    """
+    cells: list[tuple[int, str]] = [(size, name) for size in values for name in fns]
+    shared: dict[int, list[str]] = {size: [] for size in values}
+    prepared = [Kernel(f"{name} (n={size:,})", fns[name], call_args(own_copy(values[size], shared[size])))
+                for size, name in cells]
+    groups = [[i for i, (size, _) in enumerate(cells) if size == n] for n in values]
+
+    def check_each_size(results: dict[str, Any]) -> None:
+        for n, group in zip(values, groups):
+            at_n = {cells[i][1]: results[prepared[i].name] for i in group}
+            try:
+                check_agreement(at_n, equal)
+            except KernelMismatchError as exc:
+                raise KernelMismatchError(f"at n={n:,}: {exc}") from None
+
+    m = measure(prepared, budget, disable_gc, timeout=timeout, groups=groups, on_round=on_round,
+                on_checked=check_each_size if check else None)
+    comparisons = {}
+    for n, group in zip(values, groups):
+        timings = {}
+        for i in group:
+            name = cells[i][1]
+            lazy = lazy_note(m.results[prepared[i].name])
+            timing = replace(m.timings[prepared[i].name], name=name)
+            timing.notes = timing.notes + shared[n] + ([lazy] if lazy else [])
+            timings[name] = timing
+        comparisons[n] = Comparison(timings, m.rounds, m.elapsed, m.stopped_early)
+    return comparisons

@@ -154,6 +154,24 @@ def paired_ratio(
     return Estimate(math.exp(point), math.exp(point - half), math.exp(point + half), "x")
 
 
+def drift(samples: np.ndarray, parts: int = 4) -> float:
+    """How far the median moved within one run: half the range of the medians of its `parts`
+    consecutive stretches (samples in the order taken), relative to the median of all.
+
+    0.03 means the stretches' medians spread +-3%. A median's 95% interval is this run's: it
+    says where the median of these samples lies, not where another run's will; the drift shows
+    what the machine's slow periods did during the run, a first sign of the spread from run to
+    run (which is larger still: a slow period can cover a whole run). NaN with fewer than
+    2 x `parts` samples.
+    """
+    x = np.asarray(samples, dtype=float)
+    if x.size < 2 * parts:
+        return math.nan
+    medians = [float(np.median(part)) for part in np.array_split(x, parts)]
+    middle = float(np.median(x))
+    return (max(medians) - min(medians)) / 2 / middle if middle > 0 else math.nan
+
+
 def _yuen_standard_error(x: np.ndarray, trim: float = TRIM) -> tuple[float, int]:
     """Standard error of the trimmed mean from the winsorized variance, and how many values it keeps."""
     n = x.size

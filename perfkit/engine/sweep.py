@@ -8,7 +8,8 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import numpy as np
 
-from .compare import Comparison, compare_prepared
+from .compare import Comparison, compare_sizes
+from .timing import DRIFT_NOTE, drift_cell
 from .checks import check_callable, check_int
 from .kernels import as_kernels, check_budget, run_setup, scaled
 from .stats import Estimate, slope_estimate
@@ -129,7 +130,7 @@ class Sweep(BySize):
 
     @property
     def per_call(self) -> dict[str, list[Estimate]]:
-        """name -> one Estimate of seconds per call for each n."""
+        """name -> one Estimate of seconds per call for each n, with this run's 95% interval."""
         return {name: [c[name].per_call for c in self.comparisons.values()] for name in self.names}
 
     def exponent(self, name: str) -> Estimate:
@@ -168,18 +169,25 @@ class Sweep(BySize):
             rows.append(["complexity", *(self.complexity(k) for k in self.names)])
         if len(self.n) >= 2:
             rows.append(["log-log slope", *(f"{self.exponent(k).value:.2f}" for k in self.names)])
+        drifts = {k: [d for c in self.comparisons.values() if not math.isnan(d := c[k].drift)]
+                  for k in self.names}
+        rows.append(["drift in run (largest)", *(drift_cell(max(drifts[k], default=math.nan))
+                                                 for k in self.names)])
         return headers, rows
 
     def _repr_html_(self) -> str:
         from .tables import table
 
         headers, rows = self._table()
-        elapsed = sum(c.elapsed for c in self.comparisons.values())
+        # sizes measured in the same rounds share one elapsed time; sizes measured one after
+        # another (a sweep saved by an earlier perfkit) each have their own
+        times = [c.elapsed for c in self.comparisons.values()]
+        elapsed = times[0] if len(set(times)) == 1 else sum(times)
         return table(headers, rows, caption="Sweep: median time per call",
-                     notes=[f"{len(self.n)} sizes measured in {elapsed:.1f} s"])
+                     notes=[f"{len(self.n)} sizes measured in {elapsed:.1f} s", DRIFT_NOTE])
 
     def plot(self, ax: Any = None, relative_to: str | None = None) -> Any:
-        """Time per call against n on log-log axes, with 95% bands; returns the Axes."""
+        """Time per call against n on log-log axes, with this run's 95% bands; returns the Axes."""
         return draw(self, ax, relative_to=relative_to)
 
 
@@ -200,8 +208,10 @@ def sweep(
         kernels: name -> callable, each called with the value setup(n) returns.
         setup: makes the input of size n, outside the timing. Without it, kernels get n.
         n: the sizes, integers >= 1.
-        budget: seconds of measuring in all, shared equally by the sizes.
-        check: check that the kernels agree at every size before timing it.
+        budget: seconds of measuring in all. Every (kernel, n) cell is sampled once in every
+            round, in a shuffled order, so a slow period of the machine hits all sizes alike;
+            the rounds are as many as the slowest cell allows.
+        check: check that the kernels agree at every size before timing anything.
         progress: show a progress bar (tqdm); None shows one only if the sweep takes a while.
         timeout: seconds one call may take; past it an async call is cancelled, a sync call
             raises once it returns (default: 10 x the whole budget, at least 2 s).
@@ -211,19 +221,21 @@ def sweep(
     sizes = check_sizes(n)
     check_callable(equal, "equal", or_none=True)
     total = check_budget(budget)
-    per_size = total / len(sizes)
     from .sampling import call_timeout
 
     timeout = call_timeout(scaled(total), timeout)
     from tqdm.auto import tqdm
 
-    bar = tqdm(sizes, desc="sweep", unit="size", leave=False,
+    bar = tqdm(total=100, desc="sweep", unit="%", leave=False,
                disable=progress is False, delay=0 if progress else 1.0)
-    comparisons = {}
+
+    def on_round(spent: float) -> None:
+        bar.update(round(100 * spent) - bar.n)
+
     try:
-        for size in bar:
-            value = run_setup(setup, size) if setup is not None else size
-            comparisons[size] = compare_prepared(fns, value, per_size, check, disable_gc, timeout, equal)
+        # every input made first, then every (kernel, n) cell measured in the same rounds
+        values = {size: run_setup(setup, size) if setup is not None else size for size in sizes}
+        comparisons = compare_sizes(fns, values, total, check, disable_gc, timeout, equal, on_round)
     finally:
         bar.close()
     return Sweep(comparisons)

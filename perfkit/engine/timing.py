@@ -4,15 +4,20 @@ How one measurement runs (the bar is pyperf and IPython's %timeit):
 1. every kernel is called once (its result checked by the caller, its time a first guess);
 2. each kernel is calibrated: calls per sample grow until a sample lasts `target` seconds;
 3. one warm-up sample per kernel, discarded;
-4. rounds: each round times every kernel once, in a shuffled order, plus the empty loop,
-   so drift on a shared machine hits all alike; GC is off during each sample by default;
-5. measuring stops when the budget is spent, or earlier once every interval is within +-2%.
+4. rounds (engine/rounds.py): each round times every kernel once, in a shuffled order, plus
+   the empty loop, so drift on a shared machine hits all alike; GC is off during each sample
+   by default; a sweep's kernels are (kernel, n) cells, all in the same rounds;
+5. measuring stops when the budget is spent, or earlier once every interval is within +-2%
+   at two looks 5 rounds apart.
+
+A median's interval is this run's: it says where the median of this run's samples lies, not
+where another run's will (`Timing.drift` shows how far it moved within the run).
 """
 
 from __future__ import annotations
 
 import inspect
-import random
+import math
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -24,19 +29,12 @@ from .aio import LoopThread
 from .checks import check_callable
 from .agreement import lazy_note
 from .kernels import Default, Kernel, check_budget, given, kernel_kwargs, scaled
-from .sampling import (KernelRunner, awaiting, calibrate, calibrate_overhead, call_timeout,
-                       empty_loop, stolen_share)
-from .stats import Estimate, median_estimate, paired_ratio
+from .rounds import MIN_ROUNDS, PRECISION, run_rounds  # noqa: F401 - PRECISION: the early stop
+from .sampling import KernelRunner, awaiting, calibrate, calibrate_overhead, call_timeout, stolen_share
+from .stats import Estimate, drift, median_estimate
 from .units import format_seconds
 from .results import Result, draw, known
 
-PRECISION = 0.02  # stop early once every interval is within +-2%
-MIN_ROUNDS = 10
-MIN_ROUNDS_SLOW = 3  # when a single round eats much of the budget
-# A round is taken again (up to RETAKES times) when a sample lost more than DISTURBED of
-# its wall time to other processes, beyond what that kernel usually spends off the CPU.
-RETAKES = 2
-DISTURBED = 0.05
 
 
 @dataclass(eq=False)
@@ -75,10 +73,20 @@ class Timing(Result):
 
     @property
     def per_call(self) -> Estimate:
-        """Median seconds per call, loop overhead subtracted, with its 95% interval."""
+        """Median seconds per call, loop overhead subtracted, with this run's 95% interval.
+
+        The interval says where the median of this run's samples lies; another run (even in
+        the same process) can land outside it: see `drift`, and benchmarks/repeat_sweep.py.
+        """
         if not hasattr(self, "_per_call"):
             self._per_call = median_estimate(self.samples, "s")
         return self._per_call
+
+    @property
+    def drift(self) -> float:
+        """How far the median moved within this run (0.03: its quarters' medians spread +-3%);
+        another run can differ by more. NaN with fewer than 8 samples."""
+        return drift(self.samples)
 
     @property
     def rounds(self) -> int:
@@ -96,7 +104,10 @@ class Timing(Result):
                 f"loop overhead {format_seconds(self.overhead)}/call subtracted{retaken}")
 
     def __repr__(self) -> str:
-        lines = [f"Timing {self.name!r}: {self.per_call} per call", f"  {self._summary()}"]
+        e = self.per_call
+        head = (f"Timing {self.name!r}: {format_seconds(e.value)} per call (this run's 95% interval: "
+                f"{format_seconds(e.low)} - {format_seconds(e.high)}; {drift_text(self.drift)})")
+        lines = [head, f"  {self._summary()}"]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -104,10 +115,11 @@ class Timing(Result):
         from .tables import table
 
         e = self.per_call
-        return table(["kernel", "per call", "95% interval", "samples"],
+        return table(["kernel", "per call", "this run's 95% interval", "drift in run", "samples"],
                      [[self.name, format_seconds(e.value),
-                       f"{format_seconds(e.low)} - {format_seconds(e.high)}", self.rounds]],
-                     notes=[self._summary(), *self.notes])
+                       f"{format_seconds(e.low)} - {format_seconds(e.high)}", drift_cell(self.drift),
+                       self.rounds]],
+                     notes=[self._summary(), DRIFT_NOTE, *self.notes])
 
     def plot(self, ax: Any = None) -> Any:
         """The samples over time with the median and its interval; returns the Axes."""
@@ -128,6 +140,18 @@ class Timing(Result):
                    list(data.get("notes", [])), int(data.get("retaken", 0)))
 
 
+DRIFT_NOTE = ("intervals are this run's: another run can land outside them; drift in run: how far "
+              "the median moved between the quarters of this run, a first sign of that spread")
+
+
+def drift_cell(value: float) -> str:
+    return "-" if math.isnan(value) else f"±{value:.1%}"  # NaN: too few samples to tell
+
+
+def drift_text(value: float) -> str:
+    return "too few samples for a drift" if math.isnan(value) else f"drift in run ±{value:.1%}"
+
+
 @dataclass
 class Measurement:
     """What `measure` returns: results of the check call and a Timing per kernel."""
@@ -146,13 +170,17 @@ def measure(
     on_checked: Callable[[dict[str, Any]], None] | None = None,
     seed: int | None = None,
     timeout: float | None = None,
+    groups: list[list[int]] | None = None,
+    on_round: Callable[[float], None] | None = None,
 ) -> Measurement:
     """Measure `kernels` side by side in interleaved rounds within `budget` seconds (scaled).
 
     `on_checked` receives every kernel's result of the first call, before anything is timed
     (compare() uses it to check that the kernels agree). `timeout` is how long one call may take:
     past it an async call is cancelled and a sync call raises once it returns (default: 10 x
-    budget, at least 2 s).
+    budget, at least 2 s). `groups` lists the indices of kernels whose ratios matter, for the
+    early stop (default: all of them; a sweep's kernels at one n), and `on_round` receives
+    the share of the budget spent after every round (for a progress bar).
     """
     budget = scaled(check_budget(budget))
     timeout = call_timeout(budget, timeout)
@@ -198,45 +226,12 @@ def measure(
         if time.perf_counter() - start + round_cost < budget / 2:
             for r, n, st in zip(runners, numbers, stolen):  # warm-up sample, discarded
                 st.append(stolen_share(*r.sample(n, disable_gc)))
-        retakes_allowed = RETAKES if round_cost * MIN_ROUNDS * 2 < budget else 0
-
-        min_rounds = MIN_ROUNDS if round_cost * MIN_ROUNDS < budget else MIN_ROUNDS_SLOW
-        raw: list[list[float]] = [[] for _ in runners]
-        overheads: list[float] = []
-        rng = random.Random(seed)
-        order = list(range(len(runners)))
-        next_check = min_rounds
-        stopped_early = False
-        rounds = retaken = 0
-        while True:
-            round_start = time.perf_counter()
-            for attempt in range(retakes_allowed + 1):
-                rng.shuffle(order)
-                taken = [(0, 0)] * len(runners)
-                for i in order:
-                    taken[i] = runners[i].sample(numbers[i], disable_gc)
-                ov_wall, ov_cpu = empty_loop(overhead_number)
-                shares = [stolen_share(*t) for t in taken]
-                disturbed = any(share > _usual(st) + DISTURBED for share, st in zip(shares, stolen))
-                disturbed |= stolen_share(ov_wall, ov_cpu) > DISTURBED
-                if not disturbed or attempt == retakes_allowed:
-                    break
-                retaken += 1
-            for i, (wall, _) in enumerate(taken):
-                raw[i].append(wall / 1e9 / numbers[i])
-                stolen[i].append(shares[i])
-            overheads.append(ov_wall / 1e9 / overhead_number)
-            rounds += 1
-            now = time.perf_counter()
-            if rounds < min_rounds:
-                continue
-            if rounds >= next_check:
-                next_check = rounds + max(5, rounds // 4)
-                if _precise_enough(raw, float(np.median(overheads))):
-                    stopped_early = True
-                    break
-            if now - start + (now - round_start) > budget:
-                break
+        done = run_rounds(runners, numbers, overhead_number, budget=budget, start=start,
+                          round_cost=round_cost, stolen=stolen, disable_gc=disable_gc,
+                          groups=groups or [list(range(len(runners)))], seed=seed,
+                          on_round=on_round)
+        raw, overheads, rounds, retaken = done.raw, done.overheads, done.rounds, done.retaken
+        stopped_early = done.stopped_early
 
     overhead = float(np.median(overheads))
     elapsed = time.perf_counter() - start
@@ -251,23 +246,6 @@ def measure(
         timings[k.name] = Timing(k.name, np.maximum(per_call, 1e-12), n, overhead, disable_gc,
                                  k.is_async, elapsed, notes, retaken)
     return Measurement(results, timings, rounds, elapsed, stopped_early)
-
-
-def _usual(shares: list[float]) -> float:
-    """The kernel's usual share of time off the CPU (an `await asyncio.sleep` is mostly off)."""
-    return float(np.median(shares[-20:])) if shares else 0.0
-
-
-def _precise_enough(raw: list[list[float]], overhead: float) -> bool:
-    """True when every kernel's median and every ratio to the first kernel are within +-2%."""
-    arrays = [np.maximum(np.asarray(r) - overhead, 1e-12) for r in raw]
-    for a in arrays:
-        if median_estimate(a, seed=1).relative_half_width > PRECISION:
-            return False
-    for a in arrays[1:]:
-        if paired_ratio(a, arrays[0], seed=1).relative_half_width > PRECISION:
-            return False
-    return True
 
 
 def bench(fn: Callable[..., Any], /, *args: Any, budget: float = Default(0.5),  # type: ignore[assignment]
