@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import urllib.request
 from typing import Any, AsyncIterator
 
 from ...engine.optional import require
@@ -38,6 +37,7 @@ require("sqlalchemy", "the blog app (perfkit.lessons.lab.blog_app)", "lab")
 from sqlalchemy import event, select  # noqa: E402 (after the check naming the extra)
 from sqlalchemy.orm import selectinload  # noqa: E402
 
+from .running import RunningApp  # noqa: E402
 from .schema import Post, User  # noqa: E402
 
 CONFIG_ENV = "PERFKIT_BLOG_APP"
@@ -137,31 +137,16 @@ def blog_app() -> Any:
     return app
 
 
-class BlogService:
+class BlogService(RunningApp):
     """The running blog service: `url`, `get(path)`, `stats()`; stop it with `stop()` or `with`."""
 
     def __init__(self, service: Any, db_text: str) -> None:
-        self.service, self._db_text = service, db_text
-
-    @property
-    def url(self) -> str:
-        return self.service.url
-
-    def _call(self, method: str, path: str) -> Any:
-        request = urllib.request.Request(self.url + path, method=method)
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.loads(answer.read())
-
-    def get(self, path: str) -> Any:
-        """GET `path` (e.g. "/users/join?n=3") and return the decoded JSON."""
-        return self._call("GET", path)
+        super().__init__(service)
+        self._db_text = db_text
 
     def stats(self) -> dict[str, int]:
         """{"requests": r, "statements": s}: page requests served and SQL statements they sent."""
-        return self._call("GET", "/stats")
-
-    def reset_stats(self) -> None:
-        self._call("POST", "/stats/reset")
+        return super().stats()
 
     def statements_per_request(self) -> float:
         """Statements sent per page request since the last reset_stats()."""
@@ -172,18 +157,6 @@ class BlogService:
 
     def describe(self) -> str:
         return f"blog service at {self.url}; database: {self._db_text}"
-
-    def stop(self) -> None:
-        self.service.stop()
-
-    def __enter__(self) -> "BlogService":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return f"BlogService({self.service!r}; database: {self._db_text})"
 
 
 def serve_blog(db: Any) -> BlogService:

@@ -28,7 +28,6 @@ import asyncio
 import contextlib
 import json
 import os
-import urllib.request
 import uuid
 from typing import Any, AsyncIterator, Awaitable, Callable
 
@@ -36,6 +35,7 @@ from ...engine.checks import check_number
 from ...engine.stats import Estimate
 from ...engine.verdict import Verdict, claimed
 from .cache import LocalCache, RedisCache, cache_backend
+from .running import RunningApp
 
 CONFIG_ENV = "PERFKIT_CACHE_APP"
 USER_BY_ID = "SELECT * FROM users WHERE id = :id"
@@ -130,47 +130,22 @@ def cache_aside_app() -> Any:
     return app
 
 
-class CacheService:
+class CacheService(RunningApp):
     """The running cache-aside service: `url`, `stats()`, `describe()`; stop it with `stop()` or `with`."""
 
+    timeout = 5.0
+
     def __init__(self, service: Any, cache_kind: str, cache_text: str, db_text: str, ttl: float) -> None:
-        self.service, self.cache_kind, self.ttl = service, cache_kind, ttl
+        super().__init__(service)
+        self.cache_kind, self.ttl = cache_kind, ttl
         self._cache_text, self._db_text = cache_text, db_text
-
-    @property
-    def url(self) -> str:
-        return self.service.url
-
-    def _call(self, method: str, path: str) -> Any:
-        request = urllib.request.Request(self.url + path, method=method)
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return json.loads(answer.read())
-
-    def get(self, path: str) -> Any:
-        """GET `path` (e.g. "/users/7") and return the decoded JSON."""
-        return self._call("GET", path)
 
     def stats(self) -> dict[str, int]:
         """{"hits": h, "misses": m} counted by the service since it started or was reset."""
-        return self._call("GET", "/stats")
-
-    def reset_stats(self) -> None:
-        self._call("POST", "/stats/reset")
+        return super().stats()
 
     def describe(self) -> str:
         return f"cache: {self._cache_text}; database: {self._db_text}; ttl {self.ttl:g} s"
-
-    def stop(self) -> None:
-        self.service.stop()
-
-    def __enter__(self) -> "CacheService":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return f"CacheService({self.service!r}; {self.describe()})"
 
 
 def serve_cache_aside(db: Any, cache: Any = None, *, ttl: float = 300.0) -> CacheService:
