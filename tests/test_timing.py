@@ -316,9 +316,9 @@ def _stopped_at(a, b):
     return None
 
 
-def test_early_stop_waits_for_a_narrow_look_to_be_confirmed_5_rounds_later():
+def test_early_stop_waits_for_a_second_narrow_look():
     a, b = _narrow_then(noisy_from=60)
-    assert _stopped_at(a, b) == 15  # narrow at round 10, confirmed at 15
+    assert _stopped_at(a, b) == 15  # narrow at round 10, looked at again 5 rounds later
     a, b = _narrow_then(noisy_from=11)
     assert _stopped_at(a, b) is None  # narrow at 10 only: stopping there was optional stopping
 

@@ -142,7 +142,7 @@ def compare(
 def compare_prepared(fns: dict[str, Callable[..., Any]], value: Any, budget: float,
                      check: bool, disable_gc: bool, timeout: float | None = None,
                      equal: Callable[[Any, Any], bool] | None = None) -> Comparison:
-    """compare() once the kernels are validated and setup has run (sweep calls this per n)."""
+    """compare() once the kernels are validated and setup has run (see compare_sizes for sweeps)."""
     shared: list[str] = []  # why the kernels share setup's value, if they must
     prepared = [Kernel(name, fn, call_args(own_copy(value, shared))) for name, fn in fns.items()]
     m = measure(prepared, budget, disable_gc, timeout=timeout,

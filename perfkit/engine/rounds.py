@@ -101,14 +101,15 @@ def run_rounds(
 class EarlyStop:
     """Decides after each round whether every interval is precise enough to stop measuring.
 
-    It looks at round `min_rounds`, then every max(5, rounds/4) rounds, and stops only when
-    every interval is within +-PRECISION at two looks in a row, the second 5 rounds after the
-    first. Stopping at the first narrow look is optional stopping: an interval from 10-25
-    rounds is narrow partly because its spread happened to come out small, and stopping on
-    that picks the runs whose spread was underestimated. Replayed on 200 A/A runs measured to
-    the end on a quiet machine, the full runs missed the true ratio 0 times, stopping at the
-    first narrow look 6 times (3%), stopping on a narrow look confirmed 5 rounds later 3 times
-    (1.5%), for 5 more rounds at the median (on 200 runs with a core busy: 4, 4 and 4 misses).
+    It looks at round `min_rounds`, then every max(5, rounds/4) rounds, and 5 rounds after a
+    narrow look (every interval within +-PRECISION); it stops at the second narrow look.
+    Stopping at the first one is optional stopping: an interval from 10-25 rounds is narrow
+    partly because its spread happened to come out small, and stopping on that picks the runs
+    whose spread was underestimated. Replayed on 200 A/A runs measured to the end on a quiet
+    machine, the full runs missed the true ratio 0 times, stopping at the first narrow look 6
+    times (3%), stopping at the second 3 times (1.5%), for 5 more rounds at the median (on 200
+    runs with a core busy: 4, 4 and 4 misses). A look that is not narrow does not start the
+    count again: in those replays that missed no more often than two narrow looks in a row.
     """
 
     CONFIRM_AFTER = 5  # rounds between a narrow look and the look that confirms it
@@ -135,14 +136,15 @@ class EarlyStop:
 def _usual(shares: list[float]) -> float:
     """A kernel's usual share of time off the CPU (an `await asyncio.sleep` is mostly off).
 
-    The lower quartile of all its samples so far, not the median of the last 20: with the
+    The lower quartile of its last 200 samples, not the median of the last 20: with the
     median, a kernel whose warm-up and first rounds the scheduler happened to interrupt learnt
     that interruptions were usual for it, so its interrupted rounds were kept while its twin's
     were taken again. With more processes than cores (over half the samples interrupted),
     that one-sided selection made a kernel look 1.3-8x slower than an identical one, with an
-    interval that missed 1 (A/A runs beside three busy processes: 7 false verdicts of 200).
+    interval that missed 1 (A/A runs beside three busy processes: 7 false verdicts of 200;
+    with the lower quartile, 1 of 200).
     """
-    return float(np.quantile(shares, 0.25)) if shares else 0.0
+    return float(np.quantile(shares[-200:], 0.25)) if shares else 0.0
 
 
 def _precise_enough(raw: list[list[float]], overhead: float,

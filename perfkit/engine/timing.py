@@ -7,8 +7,8 @@ How one measurement runs (the bar is pyperf and IPython's %timeit):
 4. rounds (engine/rounds.py): each round times every kernel once, in a shuffled order, plus
    the empty loop, so drift on a shared machine hits all alike; GC is off during each sample
    by default; a sweep's kernels are (kernel, n) cells, all in the same rounds;
-5. measuring stops when the budget is spent, or earlier once every interval is within +-2%
-   at two looks 5 rounds apart.
+5. measuring stops when the budget is spent, or earlier once every interval has been within
+   +-2% at two looks (see rounds.EarlyStop).
 
 A median's interval is this run's: it says where the median of this run's samples lies, not
 where another run's will (`Timing.drift` shows how far it moved within the run).
