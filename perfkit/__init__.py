@@ -65,12 +65,16 @@ _LAZY = {
     "HitRates": "lessons.hitrates",
     "cache_backend": "lessons.lab.cache",
     "CacheUnavailable": "lessons.lab.cache",
+    "compare_endpoints": "lessons.lab.endpoints",
+    "EndpointComparison": "lessons.lab.endpoints",
 }
 
 # result kinds defined above the engine, so that pk.load can read their files
 for _kind, _module in {"ObjectSizes": "lessons.sizes", "SizeSweep": "lessons.sizes",
                        "RequestCost": "lessons.fetch", "LoadResult": "lessons.lab.loadresult",
-                       "HitRates": "lessons.hitrates", "RateSweep": "lessons.lab.ratesweep"}.items():
+                       "HitRates": "lessons.hitrates", "RateSweep": "lessons.lab.ratesweep",
+                       "Compression": "lessons.lab.compression", "EndpointComparison": "lessons.lab.endpoints",
+                       "ConcurrencySweep": "lessons.lab.concurrency"}.items():
     _register_kind(_kind, f"{__name__}.{_module}")
 del _kind, _module
 

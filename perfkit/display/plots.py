@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .blocking_charts import plot_concurrency_sweep
 from .cache_charts import plot_hit_rates, plot_latencies
+from .idiom_charts import plot_cache_replays, plot_clock_readings, plot_repeated_runs
 from .load_charts import plot_load_result, plot_target_verdict
 from .memory_charts import (plot_memory_comparison, plot_memory_sweep, plot_memory_timeline,
                             plot_memory_use, plot_object_sizes, plot_size_saving, plot_size_sweep)
 from .profile_charts import plot_call_profile, plot_line_profile
 from .rate_charts import plot_rate_sweep
+from .response_charts import plot_compression, plot_endpoint_comparison, plot_transfers
 from .style import axes, bytes_axis, seconds_axis, style
 from .time_charts import (plot_against_ideal, plot_break_even, plot_comparison, plot_loop_lags,
                           plot_request_cost, plot_sweep, plot_timing)
@@ -30,6 +33,8 @@ __all__ = [
     "plot_memory_sweep", "plot_object_sizes", "plot_size_sweep", "plot_size_saving",
     "plot_call_profile", "plot_line_profile", "plot_request_cost", "plot_verdict",
     "plot_load_result", "plot_target_verdict", "plot_hit_rates", "plot_latencies", "plot_rate_sweep",
+    "plot_compression", "plot_endpoint_comparison", "plot_transfers", "plot_concurrency_sweep",
+    "plot_cache_replays", "plot_clock_readings", "plot_repeated_runs",
 ]
 
 # result class name -> the chart that draws it
@@ -51,6 +56,9 @@ CHARTS = {
     "TargetVerdict": plot_target_verdict,
     "HitRates": plot_hit_rates,
     "RateSweep": plot_rate_sweep,
+    "Compression": plot_compression,
+    "EndpointComparison": plot_endpoint_comparison,
+    "ConcurrencySweep": plot_concurrency_sweep,
 }
 
 

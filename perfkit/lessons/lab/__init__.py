@@ -12,4 +12,9 @@ For the database lessons: databases.py opens the databases a lesson compares (SQ
 PostgreSQL when configured, one behind a simulated round trip); blog_app.py serves endpoints that
 load a page with N+1 queries or without; loadverdicts.py judges one endpoint against another
 from two load tests; connections.py keeps an event loop alive between calls, for asyncpg pools.
+
+For the service's own lessons: responses_app.py and blocking_app.py are the apps; endpoints.py
+load-tests several endpoints in interleaved rounds with the server's CPU per request; wire.py times
+one GET and reads the server's CPU and peak memory; compression.py counts bytes with and without
+gzip; concurrency.py runs endpoints at several numbers of clients.
 """
