@@ -16,7 +16,7 @@ from typing import Any
 from .results import Result, estimate
 from .stats import Estimate
 from .units import format_value
-from .verdict import _COLORS
+from .verdict import Judged
 
 RELATIONS = ("below", "above")
 
@@ -36,7 +36,7 @@ def judge_target(e: Estimate, relation: str, target: float) -> str:
 
 
 @dataclass(frozen=True)
-class TargetVerdict(Result):
+class TargetVerdict(Judged, Result):
     """The claim "`quantity` is `relation` (below/above) `target`", judged on `estimate`'s interval."""
 
     quantity: str  # what is judged, in words: "p95 latency", "throughput"
@@ -73,20 +73,8 @@ class TargetVerdict(Result):
     def measured(self) -> str:
         return f"{self.quantity} is {self.estimate}"
 
-    def __str__(self) -> str:
-        return f"{self.status}: {self.measured}; claimed: {self.claim_text}"
-
     def __repr__(self) -> str:
         return f"TargetVerdict({self})"
-
-    def _repr_html_(self) -> str:
-        from .tables import escape
-
-        color = _COLORS[self.status]
-        return (f'<div style="font-family:sans-serif"><span style="background:{color};color:white;'
-                f'padding:1px 6px;border-radius:3px;font-weight:bold">{self.status}</span> '
-                f"{escape(self.measured)}<br><span style='color:#666;font-size:90%'>claimed: "
-                f"{escape(self.claim_text)}</span></div>")
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "status": self.status, "quantity": self.quantity,

@@ -54,8 +54,27 @@ def judge(estimate: Estimate, by: float) -> str:
     return "inconclusive"
 
 
+class Judged:
+    """How every verdict reads: one line `status: measured; claimed: claim`, and a coloured badge.
+
+    Subclasses provide `status`, `measured` and `claim_text` (properties, not dataclass fields).
+    """
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.measured}; claimed: {self.claim_text}"
+
+    def _repr_html_(self) -> str:
+        from .tables import escape
+
+        color = _COLORS[self.status]
+        return (f'<div style="font-family:sans-serif"><span style="background:{color};color:white;'
+                f'padding:1px 6px;border-radius:3px;font-weight:bold">{self.status}</span> '
+                f"{escape(self.measured)}<br><span style='color:#666;font-size:90%'>claimed: "
+                f"{escape(self.claim_text)}</span></div>")
+
+
 @dataclass(frozen=True)
-class Verdict(Result):
+class Verdict(Judged, Result):
     """The claim `subject` is at least `by` times `relation` ("faster"/"smaller") than `baseline`.
 
     `estimate` is baseline / subject (time or bytes): above 1 means the subject wins.
@@ -103,20 +122,8 @@ class Verdict(Result):
         return (f"{self.subject} is {format_ratio(1 / e.value)} {worse} than {self.baseline} "
                 f"(95%: {format_ratio(1 / e.high)} - {format_ratio(1 / e.low)})")
 
-    def __str__(self) -> str:
-        return f"{self.status}: {self.measured}; claimed: {self.claim_text}"
-
     def __repr__(self) -> str:
         return f"Verdict({self})"
-
-    def _repr_html_(self) -> str:
-        from .tables import escape
-
-        color = _COLORS[self.status]
-        return (f'<div style="font-family:sans-serif"><span style="background:{color};color:white;'
-                f'padding:1px 6px;border-radius:3px;font-weight:bold">{self.status}</span> '
-                f"{escape(self.measured)}<br><span style='color:#666;font-size:90%'>claimed: "
-                f"{escape(self.claim_text)}</span></div>")
 
     def plot(self, ax: Any = None) -> Any:
         """The measured ratio and its 95% interval against the claimed factor; returns the Axes."""
