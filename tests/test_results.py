@@ -28,7 +28,7 @@ from perfkit.engine.lineprofile import FunctionLines, LineProfile, LineRow
 from perfkit.engine.memory import MemoryComparison, MemoryUse
 from perfkit.engine.memsweep import MemorySweep
 from perfkit.engine.profiling import CallProfile, CallRow
-from perfkit.engine.results import FORMAT, known
+from perfkit.engine.results import FORMAT, MIME, from_saved, known, saved_form
 from perfkit.engine.sweep import Sweep
 from perfkit.engine.timeline import MemoryTimeline
 from perfkit.engine.timing import Timing
@@ -141,6 +141,35 @@ def test_every_kind_saves_and_loads_back_the_same_result(kind, tmp_path):
     assert loaded.to_dict() == json.loads(json.dumps(original.to_dict()))
     assert isinstance(loaded.machine, pk.Machine)
     assert loaded.machine.perfkit == pk.__version__
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_every_kind_shown_in_a_notebook_carries_its_saved_form(kind):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    original = BUILDERS[kind]()
+    shown, _ = InteractiveShell.instance().display_formatter.format(original)
+    assert {"text/plain", "text/html", MIME} <= set(shown)
+    carried = json.loads(json.dumps(shown[MIME], allow_nan=False))  # strict JSON, as Jupyter sends it
+    assert carried["kind"] == kind and carried["format"] == FORMAT
+    assert judged(from_saved(carried)) == judged(original)
+
+
+def test_a_saved_form_keeps_values_that_are_not_finite():
+    v = Verdict("a", "b", "faster", 2.0, Estimate(float("nan"), 1.0, float("inf"), "x"))
+    carried = json.loads(json.dumps(saved_form(v), allow_nan=False))
+    assert carried["estimate"]["value"] == "NaN" and carried["estimate"]["high"] == "Infinity"
+    back = from_saved(carried).estimate
+    assert math.isnan(back.value) and back.high == math.inf and back.low == 1.0
+
+
+def test_a_summary_carries_the_saved_forms_of_the_results_it_summarises():
+    v = Verdict("set", "list", "faster", 10.0, Estimate(50.0, 40.0, 60.0, "x"), claim="sets.membership")
+    s = pk.display.summary([("verdict", v), ("plain words", "no result here"), ("two", [v, Estimate(1, 0.5, 2)])])
+    carried = s._repr_mimebundle_()[MIME]
+    assert carried["kind"] == "Summary"
+    assert [r["kind"] for r in carried["results"]] == ["Verdict", "Verdict"]
+    assert str(from_saved(carried["results"][0])) == str(v)
 
 
 @pytest.mark.parametrize("kind", BUILDERS)

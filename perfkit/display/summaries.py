@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from ..engine.results import FORMAT, MIME, Result, saved_form
 
 __all__ = ["Summary", "summary"]
 
@@ -45,6 +47,7 @@ class Summary:
 
     lines: tuple[tuple[str, str], ...]  # (label, markdown text)
     intro: str | None = None
+    results: tuple[Result, ...] = field(default=(), compare=False, repr=False)  # the results summarised
 
     def __str__(self) -> str:
         items = [f"- **{label}**: {text}" if label else f"- {text}" for label, text in self.lines]
@@ -55,6 +58,22 @@ class Summary:
 
     def _repr_markdown_(self) -> str:
         return str(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """The summarised results' saved forms, for `python -m perfkit report` to read back."""
+        try:
+            return {MIME: {"kind": "Summary", "format": FORMAT,
+                           "results": [saved_form(r) for r in self.results]}}
+        except Exception:  # the markdown is what the reader needs; never hide it
+            return {}
+
+
+def _results(value: Any) -> list[Result]:
+    if isinstance(value, Result):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [r for v in value for r in _results(v)]
+    return []
 
 
 def summary(items: Iterable[tuple[str, Any]] | Mapping[str, Any], intro: str | None = None) -> Summary:
@@ -79,4 +98,4 @@ def summary(items: Iterable[tuple[str, Any]] | Mapping[str, Any], intro: str | N
         lines.append((pair[0], _text(pair[1])))
     if intro is not None and not isinstance(intro, str):
         raise TypeError(f"intro must be a str of markdown or None, got {type(intro).__name__}")
-    return Summary(tuple(lines), intro)
+    return Summary(tuple(lines), intro, tuple(r for _, value in pairs for r in _results(value)))

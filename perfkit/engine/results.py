@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Iterable
@@ -30,6 +31,9 @@ def draw(result: Any, ax: Any = None, **options: Any) -> Any:
 
 FORMAT = 1  # the version of the saved-file layout; a newer one is refused, never guessed at
 _RESERVED = ("kind", "format", "perfkit", "machine")
+# a result shown in a notebook also carries its saved form under this MIME type, so that an
+# executed notebook can be read back (`python -m perfkit report`) without measuring again
+MIME = "application/vnd.perfkit.result+json"
 
 
 class UnknownNameError(KeyError, ValueError):
@@ -115,6 +119,17 @@ class Result:
 
         return f"<pre>{escape(repr(self))}</pre>"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """The machine-readable form shown beside the HTML: `saved_form(self)` under MIME.
+
+        IPython adds text/plain and text/html from `__repr__` and `_repr_html_`; front ends
+        that know no renderer for MIME ignore it. A result whose `to_dict` fails still shows.
+        """
+        try:
+            return {MIME: saved_form(self)}
+        except Exception:  # never let the machine-readable copy hide the result from the reader
+            return {}
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write this result to `path` as JSON, with its kind, the format version and the machine.
 
@@ -135,6 +150,47 @@ class Result:
         path = Path(path)
         path.write_text(json.dumps(data, indent=1, allow_nan=True, default=_plain) + "\n", encoding="utf-8")
         return path
+
+
+def saved_form(result: Result) -> dict[str, Any]:
+    """`result.to_dict()` with its kind and format, as plain JSON (no NaN: see `revive`)."""
+    data = {"format": FORMAT, **result.to_dict()}
+    return json.loads(json.dumps(_finite(data), default=_plain, allow_nan=False))
+
+
+_NOT_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+def _finite(value: Any) -> Any:
+    """Floats that strict JSON cannot hold as the strings "NaN", "Infinity", "-Infinity"."""
+    if hasattr(value, "tolist") and not isinstance(value, (int, float)):
+        value = value.tolist()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def revive(value: Any) -> Any:
+    """The inverse of `saved_form`'s escaping: "NaN", "Infinity", "-Infinity" back to floats."""
+    if isinstance(value, str):
+        return _NOT_FINITE.get(value, value)
+    if isinstance(value, dict):
+        return {k: revive(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [revive(v) for v in value]
+    return value
+
+
+def from_saved(data: dict[str, Any]) -> Result:
+    """The result a saved form (`saved_form`, or a file's JSON) describes; ValueError if none."""
+    cls = _kind(data.get("kind"))
+    if cls is None:
+        raise ValueError(f"unknown result kind {data.get('kind')!r}; the kinds perfkit loads are {sorted(_MODULES)}")
+    return cls.from_dict(revive(data))
 
 
 def _plain(value: Any) -> Any:
