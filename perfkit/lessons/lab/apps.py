@@ -62,6 +62,19 @@ async def hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b"hello"})
 
 
+def add_counters(app: Any, counts: dict[str, int]) -> None:
+    """GET /stats gives the app's `counts`; POST /stats/reset sets each of them to 0 and gives them."""
+
+    @app.get("/stats")
+    async def stats() -> dict[str, int]:
+        return dict(counts)
+
+    @app.post("/stats/reset")
+    async def reset() -> dict[str, int]:
+        counts.update(dict.fromkeys(counts, 0))
+        return dict(counts)
+
+
 def delay_app() -> Any:
     """A FastAPI app with endpoints that sleep, work, block, list items and fail on request."""
     fastapi = require("fastapi", "the lab apps", "lab")

@@ -37,6 +37,7 @@ require("sqlalchemy", "the blog app (perfkit.lessons.lab.blog_app)", "lab")
 from sqlalchemy import event, select  # noqa: E402 (after the check naming the extra)
 from sqlalchemy.orm import selectinload  # noqa: E402
 
+from .apps import add_counters  # noqa: E402
 from .running import RunningApp  # noqa: E402
 from .schema import Post, User  # noqa: E402
 
@@ -125,14 +126,7 @@ def blog_app() -> Any:
         async with AsyncSession(state["engine"]) as session:
             return await handler(session, n)
 
-    @app.get("/stats")
-    async def stats() -> dict[str, int]:
-        return dict(counts)
-
-    @app.post("/stats/reset")
-    async def reset() -> dict[str, int]:
-        counts.update(requests=0, statements=0)
-        return dict(counts)
+    add_counters(app, counts)
 
     return app
 

@@ -35,6 +35,7 @@ from ...engine.checks import check_number
 from ...engine.stats import Estimate
 from ...engine.verdict import Verdict, claimed
 from .cache import LocalCache, RedisCache, cache_backend
+from .apps import add_counters
 from .running import RunningApp
 
 CONFIG_ENV = "PERFKIT_CACHE_APP"
@@ -118,14 +119,7 @@ def cache_aside_app() -> Any:
     async def invalidate(user_id: int) -> dict[str, bool]:
         return {"deleted": await state["cache"].delete(f"user:{user_id}")}
 
-    @app.get("/stats")
-    async def stats() -> dict[str, int]:
-        return dict(counts)
-
-    @app.post("/stats/reset")
-    async def reset() -> dict[str, int]:
-        counts.update(hits=0, misses=0)
-        return dict(counts)
+    add_counters(app, counts)
 
     return app
 
