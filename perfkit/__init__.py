@@ -59,6 +59,7 @@ _LAZY = {
     "rate_sweep": "lessons.lab.ratesweep",
     "RateSweep": "lessons.lab.ratesweep",
     "TargetVerdict": "engine.targets",
+    "RangeVerdict": "engine.ranges",
     "zipf_keys": "lessons.caching",
     "TTLCache": "lessons.caching",
     "hit_rates": "lessons.hitrates",

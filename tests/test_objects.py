@@ -93,6 +93,14 @@ def test_object_sizes_slots_smaller_than_plain_and_getsizeof_misses_the_values()
     json.dumps(sizes.to_dict())
 
 
+def test_getsizeof_share_is_what_getsizeof_counts_of_the_bytes_owned_with_their_interval():
+    sizes = _sizes(112.0, 64.0, spread=2.0)  # getsizeof: plain 56 B, slots 64 B
+    assert sizes.getsizeof_share("plain") == Estimate(50.0, 5600 / 114, 5600 / 110, "%")
+    assert sizes.getsizeof_share("slots").value == 100.0
+    with pytest.raises(KeyError):
+        sizes.getsizeof_share("tuple")
+
+
 @pytest.mark.skipif(sys.version_info >= (3, 13), reason="3.13 moved the values inline into the object")
 def test_getsizeof_leaves_out_a_plain_objects_values():
     sizes = object_sizes({"plain": RECORDS["plain"], "slots": RECORDS["slots"]}, n=1_000)

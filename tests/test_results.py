@@ -28,6 +28,7 @@ from perfkit.engine.lineprofile import FunctionLines, LineProfile, LineRow
 from perfkit.engine.memory import MemoryComparison, MemoryUse
 from perfkit.engine.memsweep import MemorySweep
 from perfkit.engine.profiling import CallProfile, CallRow
+from perfkit.engine.ranges import RangeVerdict
 from perfkit.engine.results import FORMAT, MIME, from_saved, known, saved_form
 from perfkit.engine.sweep import Sweep
 from perfkit.engine.timeline import MemoryTimeline
@@ -83,6 +84,9 @@ BUILDERS = {
     # an infinite upper end (as break_even gives) and a claim id must survive the file
     "Verdict": lambda: Verdict("set", "list", "faster", 10.0, Estimate(25.0, 12.0, math.inf, "x"),
                                claim="sets.membership"),
+    # a count the code decides: no spread, and a claim id that must survive the file
+    "RangeVerdict": lambda: RangeVerdict.counted("repeat calls answered", 0, 20, at_least=100,
+                                                 claim="caching.async-lru-coroutine"),
 }
 
 
@@ -117,6 +121,8 @@ def judged(r: object) -> object:
         return r.wall_per_request, r.loop_cpu_per_request
     if kind == "Verdict":
         return r.status, str(r), r.claim_text
+    if kind == "RangeVerdict":
+        return r.status, str(r), r.count
     raise AssertionError(f"no judgement for {kind}")
 
 
@@ -184,7 +190,7 @@ def test_every_kind_shows_and_draws(kind):
     assert r.plot(ax=mine) is mine
 
 
-@pytest.mark.parametrize("kind", [k for k in BUILDERS if k != "Verdict"])
+@pytest.mark.parametrize("kind", [k for k in BUILDERS if k not in ("Verdict", "RangeVerdict")])  # no lookup by name
 def test_every_lookup_gives_an_entry_and_a_bad_one_lists_the_choices(kind):
     r = BUILDERS[kind]()
     choices = list(getattr(r, "n", None) or getattr(r, "k", None) or r.names) \

@@ -24,7 +24,7 @@ from .response_charts import plot_compression, plot_endpoint_comparison, plot_tr
 from .style import axes, bytes_axis, seconds_axis, style
 from .time_charts import (plot_against_ideal, plot_break_even, plot_comparison, plot_loop_lags,
                           plot_request_cost, plot_sweep, plot_timing)
-from .verdict_charts import plot_verdict
+from .verdict_charts import plot_range_verdict, plot_verdict
 
 __all__ = [
     "draw", "style", "axes", "seconds_axis", "bytes_axis",
@@ -32,7 +32,8 @@ __all__ = [
     "plot_loop_lags", "plot_memory_use", "plot_memory_comparison", "plot_memory_timeline",
     "plot_memory_sweep", "plot_object_sizes", "plot_size_sweep", "plot_size_saving",
     "plot_call_profile", "plot_line_profile", "plot_request_cost", "plot_verdict",
-    "plot_load_result", "plot_target_verdict", "plot_hit_rates", "plot_latencies", "plot_rate_sweep",
+    "plot_load_result", "plot_target_verdict", "plot_range_verdict", "plot_hit_rates", "plot_latencies",
+    "plot_rate_sweep",
     "plot_compression", "plot_endpoint_comparison", "plot_transfers", "plot_concurrency_sweep",
     "plot_cache_replays", "plot_clock_readings", "plot_repeated_runs",
 ]
@@ -54,6 +55,7 @@ CHARTS = {
     "Verdict": plot_verdict,
     "LoadResult": plot_load_result,
     "TargetVerdict": plot_target_verdict,
+    "RangeVerdict": plot_range_verdict,
     "HitRates": plot_hit_rates,
     "RateSweep": plot_rate_sweep,
     "Compression": plot_compression,

@@ -70,7 +70,7 @@ _MODULES: dict[str, str] = {
     "MemoryComparison": "perfkit.engine.memory", "MemoryTimeline": "perfkit.engine.timeline",
     "MemorySweep": "perfkit.engine.memsweep", "CallProfile": "perfkit.engine.profiling",
     "LineProfile": "perfkit.engine.lineprofile", "Verdict": "perfkit.engine.verdict",
-    "TargetVerdict": "perfkit.engine.targets",
+    "TargetVerdict": "perfkit.engine.targets", "RangeVerdict": "perfkit.engine.ranges",
 }
 
 

@@ -53,6 +53,12 @@ class ObjectSizes(Result):
         """Bytes per object that `sys.getsizeof` does not count (instance dict or values array)."""
         return self[name].value - self.getsizeof[name]
 
+    def getsizeof_share(self, name: str) -> Estimate:
+        """`sys.getsizeof` of one `name` as a share of the bytes it owns, in percent, with the
+        interval of the bytes owned (100 means getsizeof counts all of it)."""
+        owned, counted = self[name], 100.0 * self.getsizeof[name]
+        return Estimate(counted / owned.value, counted / owned.high, counted / owned.low, "%")
+
     def verdict(self, name: str, smaller_than: str, by: float | None = None, *,
                 saving: float | None = None, claim: Any = None) -> Verdict:
         """Judge "`name` takes at least `by` times less memory than `smaller_than`".
