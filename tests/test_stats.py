@@ -142,3 +142,21 @@ def test_drift_is_how_far_the_quarters_medians_spread():
     slowed = np.concatenate([np.ones(30), np.full(10, 1.2)])  # the last quarter 20% slower
     assert drift(slowed) == pytest.approx(0.1)
     assert math.isnan(drift(np.ones(7)))  # too few samples to split in quarters
+
+
+def test_ratio_without_its_bootstrap_is_never_wider_than_the_full_interval():
+    rng = np.random.default_rng(7)
+    for seed in range(100):
+        n = int(rng.integers(2, 120))
+        drift = rng.lognormal(0, 0.2, n)  # bursts make the block bootstrap the wider of the two
+        a, b = drift * rng.lognormal(0, 0.05, n), drift * rng.lognormal(0, 0.05, n)
+        quick, full = paired_ratio(a, b, n_boot=0), paired_ratio(a, b, seed=seed)
+        assert quick.value == full.value
+        assert full.low <= quick.low and quick.high <= full.high
+
+
+def test_median_estimate_from_fewer_resamples_is_close_to_the_full_one():
+    samples = np.random.default_rng(3).lognormal(0, 0.1, 60)
+    few, full = median_estimate(samples, seed=1, n_boot=400), median_estimate(samples, seed=1)
+    assert few.value == full.value
+    assert few.relative_half_width == pytest.approx(full.relative_half_width, rel=0.2)

@@ -31,7 +31,7 @@ from .agreement import lazy_note
 from .kernels import Default, Kernel, check_budget, given, kernel_kwargs, scaled
 from .rounds import MIN_ROUNDS, PRECISION, run_rounds  # noqa: F401 - PRECISION: the early stop
 from .sampling import KernelRunner, awaiting, calibrate, calibrate_overhead, call_timeout, stolen_share
-from .stats import Estimate, drift, median_estimate
+from .stats import Estimate, drift, import_lazy_parts, median_estimate
 from .units import format_seconds
 from .results import Result, draw, known
 
@@ -185,6 +185,7 @@ def measure(
     budget = scaled(check_budget(budget))
     timeout = call_timeout(budget, timeout)
     start = time.perf_counter()
+    import_lazy_parts()
     with ExitStack() as stack:
         loop: LoopThread | None = None
 
@@ -213,8 +214,11 @@ def measure(
         # Samples long enough for the clock (>= 0.2 ms, 10,000x its resolution) but short
         # (<= 2 ms): on a shared machine the scheduler takes the CPU away for whole
         # milliseconds, and a short sample is less often hit; the few that are, the robust
-        # statistics set aside. Many short rounds beat a few long ones.
-        target = min(max(budget / (len(runners) * 200), 2e-4), 0.002)
+        # statistics set aside. Many short rounds beat a few long ones: with room for 800 rounds
+        # in the budget (most runs stop early), a round of two kernels at budget=1 samples for
+        # ~1.4 ms, not ~4.5 ms as with room for 200; on time_to_verdict.py's kernels the
+        # intervals needed no more rounds for it (40 vs 48 at the median, ~0.5 vs 2 ms samples).
+        target = min(max(budget / (len(runners) * 800), 2e-4), 0.002)
         calibrated = [calibrate(r, seconds, target, disable_gc) for r, (_, seconds) in zip(runners, first)]
         numbers = [n for n, _ in calibrated]
         overhead_number = calibrate_overhead(target / 4)
