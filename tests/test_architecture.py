@@ -15,7 +15,7 @@ import perfkit
 
 ROOT = Path(perfkit.__file__).resolve().parent
 README = ROOT.parent / "README.md"
-LAYERS = ("engine", "display", "lessons")  # bottom to top
+LAYERS = ("engine", "display", "lessons", "report")  # bottom to top
 HEAVY = ("matplotlib", "ipywidgets", "IPython", "line_profiler", "memory_profiler", "httpx",
          "fastapi", "uvicorn", "sqlalchemy")
 # the one door from the engine to the display layer: a result's .plot() (see engine/results.py)

@@ -1,0 +1,1 @@
+"""The report layer: `python -m perfkit report` and `compare`, above lessons, display and engine."""
