@@ -182,3 +182,17 @@ def test_a_tiny_move_of_a_deterministic_value_shows_enough_figures(tmp_path):
     a = report([claim("sets.membership", "holds", [verdict(3.2609, 3.2609, 3.2609)])])
     b = report([claim("sets.membership", "holds", [verdict(3.2627, 3.2627, 3.2627)])])
     assert "1.0006x" in str(compared(tmp_path, a, b))
+
+
+def test_verdicts_measured_at_named_conditions_are_matched_by_their_condition_not_their_order(tmp_path):
+    def at(where, low, value, high):
+        v = Verdict("set", "list", "faster", 10, Estimate(value, low, high, "x"), "sets.membership", where)
+        return saved_form(v)
+
+    a = report([claim("sets.membership", "mixed", [at("n = 10", 1, 2, 3), at("n = 1,000", 90, 100, 110)])])
+    b = report([claim("sets.membership", "mixed", [at("n = 1,000", 95, 105, 115), at("n = 10", 1.5, 2.5, 3.5)])])
+    c = compared(tmp_path, a, b)
+    assert c.nothing_changed, str(c)
+    b = report([claim("sets.membership", "mixed", [at("n = 1,000", 5, 6, 7), at("n = 10", 1.5, 2.5, 3.5)])])
+    c = compared(tmp_path, a, b)
+    assert [m.label for m in c.moves] == ["set faster than list at n = 1,000"], str(c)

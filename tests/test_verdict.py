@@ -59,3 +59,13 @@ def test_a_verdict_carries_the_claim_it_judges_and_takes_its_factor():
     v = Verdict("set", "list", "faster", 10.0, Estimate(20.0, 18.0, 22.0, "x"), "sets.membership")
     assert v.claim == "sets.membership" and "[sets.membership]" in str(v)
     assert v.to_dict()["claim"] == "sets.membership"
+
+
+def test_a_verdict_says_the_condition_it_was_measured_at_and_keeps_it_in_its_saved_form():
+    from perfkit.engine.results import from_saved, saved_form
+
+    v = Verdict("a", "b", "faster", 2.0, Estimate(3.0, 2.5, 3.5, "x")).at("n = 1,000")
+    assert "a is 3.00x faster than b at n = 1,000 (95%" in str(v)
+    assert from_saved(saved_form(v)) == v and from_saved(saved_form(v)).where == "n = 1,000"
+    with pytest.raises(TypeError, match="where must be a str"):
+        Verdict("a", "b", "faster", 2.0, Estimate(3.0, 2.5, 3.5, "x"), where=1000)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .checks import check_callable
 from .kernels import as_kernels, run_setup
-from .memory import MemoryComparison, compare_memory
+from .memory import MemoryComparison, compare_memory, heap_frozen
 from .stats import Estimate
 from .sweep import BySize, check_sizes
 from .units import format_bytes
@@ -63,7 +63,7 @@ class MemorySweep(BySize):
         `claim` (an id of `pk.claims`, or a Claim) is carried by the verdict and gives the
         factor when `by` is left out; with neither, the factor is 1.
         """
-        return self[n].verdict(name, smaller_than=smaller_than, by=by, claim=claim)
+        return self[n].verdict(name, smaller_than=smaller_than, by=by, claim=claim).at(f"n = {n:,}")
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
         headers = ["n", *self.names]
@@ -114,7 +114,8 @@ def memory_sweep(
     sizes = check_sizes(n)
     check_callable(setup, "setup", or_none=True)
     comparisons = {}
-    for size in sizes:
-        value = run_setup(setup, size) if setup is not None else size
-        comparisons[size] = compare_memory(fns, setup=lambda value=value: value, check=check, equal=equal)
+    with heap_frozen():  # one full garbage collection for the sweep, not one per size
+        for size in sizes:
+            value = run_setup(setup, size) if setup is not None else size
+            comparisons[size] = compare_memory(fns, setup=lambda value=value: value, check=check, equal=equal)
     return MemorySweep(comparisons)

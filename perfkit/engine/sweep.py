@@ -159,7 +159,7 @@ class Sweep(BySize):
     def verdict(self, name: str, faster_than: str, by: float | None = None, *, n: int,
                 claim: Any = None) -> Verdict:
         """The verdict of compare() at one size n."""
-        return self[n].verdict(name, faster_than=faster_than, by=by, claim=claim)
+        return self[n].verdict(name, faster_than=faster_than, by=by, claim=claim).at(f"n = {n:,}")
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
         headers = ["n", *self.names]

@@ -6,7 +6,7 @@ holds when low >= by, refuted when high < by, inconclusive otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .checks import check_choice, check_number
@@ -86,10 +86,17 @@ class Verdict(Judged, Result):
     by: float
     estimate: Estimate
     claim: str | None = None  # the id of the catalog claim judged, e.g. "sets.membership"
+    where: str | None = None  # the condition measured at, when a claim is judged at several: "n = 1,000"
 
     def __post_init__(self) -> None:
         check_choice(self.relation, "relation", sorted(_WORDS))
         check_factor(self.by)
+        if self.where is not None and not isinstance(self.where, str):
+            raise TypeError(f"where must be a str such as 'n = 1,000' or None, got {type(self.where).__name__}")
+
+    def at(self, where: str) -> "Verdict":
+        """This verdict, saying the condition it was measured at (e.g. "n = 1,000")."""
+        return replace(self, where=where)
 
     @property
     def names(self) -> list[str]:
@@ -116,10 +123,11 @@ class Verdict(Judged, Result):
         """What was measured, in the direction a reader would say it."""
         e = self.estimate
         better, worse = _WORDS[self.relation]
+        at = f" at {self.where}" if self.where else ""
         if e.value >= 1:
-            return (f"{self.subject} is {format_ratio(e.value)} {better} than {self.baseline} "
+            return (f"{self.subject} is {format_ratio(e.value)} {better} than {self.baseline}{at} "
                     f"(95%: {format_ratio(e.low)} - {format_ratio(e.high)})")
-        return (f"{self.subject} is {format_ratio(1 / e.value)} {worse} than {self.baseline} "
+        return (f"{self.subject} is {format_ratio(1 / e.value)} {worse} than {self.baseline}{at} "
                 f"(95%: {format_ratio(1 / e.high)} - {format_ratio(1 / e.low)})")
 
     def __repr__(self) -> str:
@@ -132,10 +140,10 @@ class Verdict(Judged, Result):
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "status": self.status, "subject": self.subject, "baseline": self.baseline,
                 "relation": self.relation, "by": self.by, "estimate": self.estimate.to_dict(),
-                "claim": self.claim,
+                "claim": self.claim, "where": self.where,
                 "text": str(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Verdict":
         return cls(data["subject"], data["baseline"], data["relation"], float(data["by"]),
-                   estimate(data["estimate"]), data.get("claim"))
+                   estimate(data["estimate"]), data.get("claim"), data.get("where"))

@@ -148,7 +148,7 @@ class SizeSweep(Result):
     def verdict(self, name: str, smaller_than: str, by: float | None = None, *,
                 saving: float | None = None, k: int, claim: Any = None) -> Verdict:
         """ObjectSizes.verdict for records of `k` fields."""
-        return self.at(k).verdict(name, smaller_than, by, saving=saving, claim=claim)
+        return self.at(k).verdict(name, smaller_than, by, saving=saving, claim=claim).at(f"{k} fields")
 
     def _table(self, baseline: str) -> tuple[list[str], list[list[str]]]:
         others = [n for n in self.names if n != baseline]

@@ -21,6 +21,7 @@ from ..engine.machine import Machine
 from ..engine.results import estimate, from_saved
 from ..engine.stats import Estimate
 from ..engine.tables import Raw, escape, table, text_table
+from ..engine.ranges import RangeVerdict
 from ..engine.targets import TargetVerdict
 from ..engine.units import format_ratio, format_value
 from ..engine.verdict import Verdict
@@ -53,8 +54,12 @@ def _entries(saved: list[dict[str, Any]]) -> dict[tuple, _Entry]:
         except (KeyError, TypeError, ValueError, AttributeError):
             result = None  # a kind this perfkit cannot rebuild: matched by kind and position
         if isinstance(result, Verdict):
-            key: tuple = ("Verdict", result.subject, result.baseline, result.relation)
+            key: tuple = ("Verdict", result.subject, result.baseline, result.relation, result.where)
             label = f"{result.subject} {result.relation} than {result.baseline}"
+            label += f" at {result.where}" if result.where else ""
+        elif isinstance(result, RangeVerdict):
+            key = ("RangeVerdict", result.quantity, result.at_least, result.at_most)
+            label = result.claim_text.split(" [")[0]
         elif isinstance(result, TargetVerdict):
             key = ("TargetVerdict", result.quantity, result.relation, result.target)
             label = f"{result.quantity} {result.relation} {format_value(result.target, result.estimate.unit)}"
