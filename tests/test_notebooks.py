@@ -71,11 +71,12 @@ def test_ends_with_a_summary_computed_by_the_run(path):
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("00-")], ids=lambda p: p.name)
-def test_lessons_have_a_widget_and_asserted_verdicts(path):
+def test_lessons_have_a_widget_and_checked_verdicts(path):
     code = "\n".join(_text(c) for c in _cells(path) if c["cell_type"] == "code")
     assert "explore(" in code, f"{path.name}: needs a widget to explore (pk.widgets.explore)"
-    assert "verdict(" in code and re.search(r"^\s*assert ", code, re.M), \
-        f"{path.name}: needs verdict cells that assert what is robust"
+    # `assert` for what no machine changes; pk.display.expect for what this run's timing decides
+    assert "verdict(" in code and (re.search(r"^\s*assert ", code, re.M) or "pk.display.expect(" in code), \
+        f"{path.name}: needs verdict cells that assert what is deterministic or check the run with pk.display.expect"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
