@@ -1,3 +1,4 @@
+import gc
 import json
 import tracemalloc
 from collections import namedtuple
@@ -5,6 +6,7 @@ from collections import namedtuple
 import pytest
 
 import perfkit as pk
+from perfkit.engine.memory import heap_frozen
 
 
 def test_peak_of_a_temporary_list_and_what_is_retained():
@@ -134,3 +136,18 @@ def test_memory_timeline_refuses_an_interval_the_function_takes_too():
         pk.memory_timeline(sampler, interval=0.01)
     with pytest.raises(ValueError, match="interval must be a number of seconds > 0, got 0"):
         pk.memory_timeline(lambda: None, interval=0)
+
+
+def test_repeated_calls_freeze_the_heap_for_one_collection_and_leave_it_as_it_was():
+    kernels = {"list": lambda: len([0] * 10_000), "tuple": lambda: len((0,) * 10_000)}
+    alone = pk.compare_memory(kernels)
+    assert gc.get_freeze_count() == 0
+    with heap_frozen():
+        frozen = gc.get_freeze_count()
+        inside = pk.compare_memory(kernels)
+        assert gc.get_freeze_count() == frozen > 0  # a caller's freeze is left as it was
+    assert gc.get_freeze_count() == 0
+    assert inside.peak["list"].value == pytest.approx(alone.peak["list"].value, rel=0.01)
+    with pytest.raises(pk.PerfkitError):
+        pk.compare_memory({"raises": lambda: 1 / 0})
+    assert gc.get_freeze_count() == 0

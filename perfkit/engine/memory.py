@@ -30,6 +30,26 @@ REPEATS = 3
 
 
 @contextlib.contextmanager
+def heap_frozen() -> Iterator[None]:
+    """Objects alive now are left out of garbage collections for the duration.
+
+    Each measurement collects garbage first; with matplotlib (or a test run) loaded, a full
+    collection takes tens to hundreds of milliseconds, a collection of only the new objects
+    almost nothing. Sizes do not change: tracemalloc sees only blocks allocated while it traces,
+    and objects are freed by reference counting either way.
+    """
+    if gc.get_freeze_count():  # the caller froze the heap already: leave it as it is
+        yield
+        return
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
 def _traced() -> Iterator[Callable[[], tuple[int, int]]]:
     """tracemalloc on (unless it already was); yields a reader of (current, peak) above start."""
     gc.collect()
@@ -217,14 +237,15 @@ def compare_memory(kernels: Mapping[str, Callable[..., Any]], setup: Callable[[]
     value = run_setup(setup)
     uses: dict[str, list[MemoryUse]] = {name: [] for name in fns}
     shared: list[str] = []  # why the calls share setup's value, if they must
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            args = call_args(own_copy(value, shared))
-            with _traced() as read:
-                result = _call(name, fn, args, {})
-                current, peak = read()
-            uses[name].append(MemoryUse(name, max(peak, 0), current, result))
-            del result
+    with heap_frozen():
+        for _ in range(repeats):
+            for name, fn in fns.items():
+                args = call_args(own_copy(value, shared))
+                with _traced() as read:
+                    result = _call(name, fn, args, {})
+                    current, peak = read()
+                uses[name].append(MemoryUse(name, max(peak, 0), current, result))
+                del result
     for note in shared:  # a MemoryComparison has no notes to carry it
         warnings.warn(note, stacklevel=2)
     if check:
@@ -245,15 +266,16 @@ def bytes_per_object(factory: Callable[[], Any], n: int = 10_000) -> Estimate:
     check_int(n, "n", low=1)
     name = getattr(factory, "__name__", "factory")
     per_object = []
-    for _ in range(REPEATS):
-        holder: list[Any] = [None] * n
-        with _traced() as read:
-            try:
-                for i in range(n):
-                    holder[i] = factory()
-            except Exception as exc:
-                raise KernelError(name, exc, "called by bytes_per_object") from exc
-            per_object.append(read()[0] / n)
-        del holder
+    with heap_frozen():
+        for _ in range(REPEATS):
+            holder: list[Any] = [None] * n
+            with _traced() as read:
+                try:
+                    for i in range(n):
+                        holder[i] = factory()
+                except Exception as exc:
+                    raise KernelError(name, exc, "called by bytes_per_object") from exc
+                per_object.append(read()[0] / n)
+            del holder
     return Estimate(float(np.median(per_object)), min(per_object), max(per_object), "B")
 

@@ -9,15 +9,13 @@ object's own block only). The results they give, ObjectSizes and SizeSweep, are 
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import keyword
 import sys
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..engine.checks import check_int
 from ..engine.kernels import as_kernels
-from ..engine.memory import bytes_per_object
+from ..engine.memory import bytes_per_object, heap_frozen
 from .sizes import ObjectSizes, SizeSweep
 
 __all__ = ["attribute_access", "object_sizes", "size_sweep", "ObjectSizes", "SizeSweep"]
@@ -51,25 +49,6 @@ def attribute_access(obj: Any, names: Sequence[str], repeat: int = 100, write: b
     return access
 
 
-@contextlib.contextmanager
-def _heap_frozen() -> Iterator[None]:
-    """Objects alive now are left out of garbage collections for the duration.
-
-    bytes_per_object collects garbage before each measurement; with matplotlib loaded a full
-    collection takes tens of milliseconds, a collection of only the new objects almost nothing.
-    Sizes do not change: objects are freed by reference counting either way.
-    """
-    if gc.get_freeze_count():  # the caller froze the heap already: leave it as it is
-        yield
-        return
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def object_sizes(factories: Mapping[str, Callable[[], Any]], n: int = 10_000) -> ObjectSizes:
     """Bytes per live object for each factory (`pk.bytes_per_object`), and `sys.getsizeof` of one.
 
@@ -82,7 +61,7 @@ def object_sizes(factories: Mapping[str, Callable[[], Any]], n: int = 10_000) ->
     _check_count(n, "n")
     # one object first: a plain class builds its shared key table on its first instance
     shallow = {name: sys.getsizeof(fn()) for name, fn in fns.items()}
-    with _heap_frozen():
+    with heap_frozen():
         per_object = {name: bytes_per_object(fn, n=n) for name, fn in fns.items()}
     return ObjectSizes(per_object, shallow, n)
 
@@ -109,5 +88,5 @@ def size_sweep(factories: Callable[[int], Mapping[str, Callable[[], Any]]], k: I
     if odd is not None:
         raise ValueError(f"factories(k) must return the same names for every k, got {names[counts[0]]} "
                          f"for k={counts[0]} and {names[odd]} for k={odd}")
-    with _heap_frozen():
+    with heap_frozen():
         return SizeSweep(counts, [object_sizes(made[c], n=n) for c in counts])

@@ -18,7 +18,7 @@ import tracemalloc
 from typing import Any, Callable
 
 from ..engine.checks import check_callable, check_int
-from ..engine.memory import memory
+from ..engine.memory import heap_frozen, memory
 from ..engine.ranges import spread
 from ..engine.stats import Estimate
 
@@ -64,11 +64,12 @@ class PeakReporter:
         check_int(repeats, "repeats", low=6)
         name = getattr(decorated, "__name__", None)
         shares = []
-        for _ in range(repeats):
-            self.peaks.pop(name, None)
-            decorated(*args)
-            if name not in self.peaks:
-                raise ValueError(f"decorated must be a function this PeakReporter decorated; "
-                                 f"calling {name!r} recorded no peak")
-            shares.append(100.0 * self.peaks[name] / max(memory(plain, *args).peak_bytes, 1))
+        with heap_frozen():  # one full garbage collection, not one per pk.memory call
+            for _ in range(repeats):
+                self.peaks.pop(name, None)
+                decorated(*args)
+                if name not in self.peaks:
+                    raise ValueError(f"decorated must be a function this PeakReporter decorated; "
+                                     f"calling {name!r} recorded no peak")
+                shares.append(100.0 * self.peaks[name] / max(memory(plain, *args).peak_bytes, 1))
         return spread(shares, "%")
