@@ -69,3 +69,10 @@ def test_a_verdict_says_the_condition_it_was_measured_at_and_keeps_it_in_its_sav
     assert from_saved(saved_form(v)) == v and from_saved(saved_form(v)).where == "n = 1,000"
     with pytest.raises(TypeError, match="where must be a str"):
         Verdict("a", "b", "faster", 2.0, Estimate(3.0, 2.5, 3.5, "x"), where=1000)
+
+
+def test_an_interval_that_ends_at_zero_reads_as_infinitely_slower_instead_of_raising():
+    # a throughput of 0 in one resample: the ratio's interval starts at 0
+    v = Verdict("a", "b", "faster", 2.0, Estimate(0.5, 0.0, 0.8, "x"))
+    assert str(v).startswith("refuted: a is 2.00x slower than b (95%: 1.25x - ∞x)")
+    assert "∞x slower" in Verdict("a", "b", "faster", 2.0, Estimate(0.0, 0.0, 0.0, "x")).measured

@@ -10,7 +10,9 @@ _BYTE_STEPS = ((1, "B"), (1024, "KiB"), (1024**2, "MiB"), (1024**3, "GiB"))
 
 def _sig(x: float, digits: int = 3) -> str:
     """Round to `digits` significant figures, with thousands separators and no exponent."""
-    if x == 0 or not math.isfinite(x):
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if x == 0 or math.isnan(x):
         return f"{x:g}"
     decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
     return f"{x:,.{decimals}f}"

@@ -6,6 +6,7 @@ holds when low >= by, refuted when high < by, inconclusive otherwise.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,6 +44,11 @@ def claimed(by: Any, claim: Any) -> tuple[float, str | None]:
             raise ValueError(f"claim {claim_id!r} states no factor: give the factor to judge as by=")
         by = factor
     return check_factor(by), claim_id
+
+
+def _inverse(ratio: float) -> float:
+    """1 / ratio, infinite at 0 (a subject that did nothing in the time the baseline did some)."""
+    return math.inf if ratio == 0 else 1 / ratio
 
 
 def judge(estimate: Estimate, by: float) -> str:
@@ -127,8 +133,8 @@ class Verdict(Judged, Result):
         if e.value >= 1:
             return (f"{self.subject} is {format_ratio(e.value)} {better} than {self.baseline}{at} "
                     f"(95%: {format_ratio(e.low)} - {format_ratio(e.high)})")
-        return (f"{self.subject} is {format_ratio(1 / e.value)} {worse} than {self.baseline}{at} "
-                f"(95%: {format_ratio(1 / e.high)} - {format_ratio(1 / e.low)})")
+        return (f"{self.subject} is {format_ratio(_inverse(e.value))} {worse} than {self.baseline}{at} "
+                f"(95%: {format_ratio(_inverse(e.high))} - {format_ratio(_inverse(e.low))})")
 
     def __repr__(self) -> str:
         return f"Verdict({self})"
