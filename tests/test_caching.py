@@ -20,8 +20,23 @@ from perfkit.lessons.lab.cache import ENV, CacheUnavailable, LocalCache, cache_b
 from perfkit.lessons.lab.loadresult import LoadResult
 from perfkit.lessons.lru import ListLRU, OrderedDictLRU
 
-REDIS = os.environ.get(ENV)
-needs_redis = pytest.mark.skipif(not REDIS, reason=f"{ENV} is not set")
+
+
+def _local_redis() -> str | None:
+    """$PERFKIT_REDIS_URL, else a Redis on 127.0.0.1:6379 if one answers PING, else None."""
+    if os.environ.get(ENV):
+        return os.environ[ENV]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            sock.settimeout(1)
+            return "redis://127.0.0.1:6379" if sock.recv(16).startswith(b"+PONG") else None
+    except OSError:
+        return None
+
+
+REDIS = _local_redis()
+needs_redis = pytest.mark.skipif(not REDIS, reason=f"{ENV} is not set and no Redis answers on 127.0.0.1:6379")
 
 
 # --- key streams and hit rates -----------------------------------------------------------------

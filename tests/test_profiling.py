@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import linecache
-import os
 import sys
 import time
 
@@ -266,8 +265,6 @@ async def async_sleeper() -> str:
     return "done"
 
 
-@pytest.mark.skipif(not os.path.exists(os.path.join(os.path.dirname(pk.__file__), "aio.py")),
-                    reason="perfkit.engine.aio not there yet")
 def test_async_functions_are_awaited_and_profiled():
     calls = pk.profile_calls(async_sleeper)
     assert calls.result == "done"
