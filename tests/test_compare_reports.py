@@ -64,6 +64,7 @@ def test_a_status_change_and_a_move_are_reported_with_how_far(tmp_path):
     text = str(c)
     assert "Claims whose verdict changed: 1" in text and "0.450x" in text
     assert "20.0x (18.0x - 22.0x)" in text and "9.00x (8.00x - 10.5x)" in text
+    assert "covers its own run only" in text and "covers its own run only" in c.html()
     assert "Nothing changed" not in text
 
 

@@ -136,6 +136,11 @@ def _machine_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
             ("took", f"{took:,.1f} s" if isinstance(took, (int, float)) else "-")]
 
 
+# what a move is not proof of: each interval covers its own run (see README, benchmarks/repeat_sweep.py)
+RUN_TO_RUN = ("Each 95% interval covers its own run only: two runs of the same code on a shared machine "
+              "can differ by a few percent, so a move of under about 5% may be no more than that.")
+
+
 class ReportComparison:
     """Two reports side by side: `str()` for a terminal, `html()` for a page."""
 
@@ -224,7 +229,7 @@ class ReportComparison:
             out += [self._change_lines()]
         out += ["", f"Values that moved beyond their 95% intervals (A and B do not overlap): {len(self.moves)}"]
         if self.moves:
-            out += [self._move_lines()]
+            out += [f"  ({RUN_TO_RUN})", self._move_lines()]
         out += ["", f"In one report only: {len(self.only)}"]
         if self.only:
             out += [text_table(["in", "claim", "what"], [[o.side, o.claim, o.what] for o in self.only], left={0, 1, 2})]
@@ -247,6 +252,7 @@ class ReportComparison:
                                [[c.claim, _badge(c.before), _badge(c.after), _lines(c.details)] for c in self.changes]),
                       _section(f"Values that moved beyond their 95% intervals: {len(self.moves)}",
                                ["claim", "compares", "A (95%)", "B (95%)", "B/A"], self._move_rows(), "numbers"),
+                      f"<p style=\"color:#555\">{escape(RUN_TO_RUN)}</p>" if self.moves else "",
                       _section(f"In one report only: {len(self.only)}", ["in", "claim", "what"],
                                [[o.side, o.claim, o.what] for o in self.only]),
                       f"<p>{self._counted()} compared.</p>"]
