@@ -15,7 +15,8 @@ from sqlalchemy import func, select  # noqa: E402
 import perfkit as pk  # noqa: E402
 from perfkit.lessons.lab.databases import open_seeded  # noqa: E402
 from perfkit.lessons.lab.schema import User  # noqa: E402
-from perfkit.lessons.lab.writes import BATCH, WRITERS, RoundTrips, count_round_trips, user_rows  # noqa: E402
+from perfkit.lessons.lab.writes import (BATCH, UPDATERS, WRITERS, RoundTrips, count_round_trips,  # noqa: E402
+                                      email_changes, user_rows)
 
 from test_lab_db import postgres_url  # noqa: E402
 
@@ -105,3 +106,31 @@ def test_writers_agree_as_kernels_of_a_comparison():
         db.close()
     assert sorted(c.names) == sorted(WRITERS)
     assert all(c[name].per_call.value > 0 for name in WRITERS)
+
+
+UPDATE_COUNTS = {"UPDATE per row": 25, "UPDATE executemany": 1, "temp table + UPDATE FROM": 4}
+
+
+def _emails(db) -> list[tuple[int, str]]:
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(User.id, User.email).order_by(User.id))]
+
+
+@pytest.mark.parametrize("name", list(UPDATERS))
+def test_each_updater_changes_the_same_rows_and_sends_what_it_says(db, name):
+    WRITERS["executemany"](db.engine, user_rows(30, seed=2))
+    before = _emails(db)
+    ids = [user_id for user_id, _ in before][:25]
+    with count_round_trips(db) as sent:
+        assert UPDATERS[name](db.engine, email_changes(ids)) == 25
+    after = _emails(db)
+    assert after == [(i, f"user{i}@example.org" if i in ids else email) for i, email in before]
+    assert (sent.statements, sent.commits) == (UPDATE_COUNTS[name], 1)
+    UPDATERS[name](db.engine, email_changes(ids, "example.net"))  # again: the temporary table was dropped
+    assert _emails(db)[0][1] == f"user{ids[0]}@example.net"
+
+
+def test_email_changes_refuses_an_empty_domain():
+    assert email_changes([3]) == [{"id": 3, "email": "user3@example.org"}]
+    with pytest.raises(ValueError, match="domain must be"):
+        email_changes([3], "")

@@ -19,6 +19,15 @@ The writers are the code under test of notebook 11 (printed there with inspect.g
 Each takes a SQLAlchemy Engine and a list of row dicts, writes them, and returns how many rows it
 wrote, so that perfkit can check that they agree before it times them. The table keeps growing
 while they are timed: appending to a B-tree costs the same at 10,000 rows as at 100,000.
+
+Three ways to change the email of N existing users (UPDATERS; `email_changes(ids)` makes the
+changes), each in one transaction, each returning how many changes it sent:
+
+    UPDATE per row              one UPDATE ... WHERE id = ... per row
+    UPDATE executemany          the same UPDATE with a list of parameter sets
+    temp table + UPDATE FROM    004's "Optimized bulk update.": the changes go to a temporary
+                                table (CREATE, one executemany INSERT), then one UPDATE ... FROM
+                                joins it to users; the table is dropped after (004's never is)
 """
 
 from __future__ import annotations
@@ -33,13 +42,14 @@ from ...engine.checks import check_int
 from .schema import User
 
 # sqlalchemy is there: schema.py, imported above, names the extra to install when it is not
-from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 BATCH = 1_000  # rows per multi-row INSERT: 004's batch_size, and far below any driver's parameter limit
 
 __all__ = ["WRITERS", "commit_per_row", "one_transaction", "executemany", "multi_row_values",
-           "user_rows", "count_round_trips", "RoundTrips"]
+           "user_rows", "count_round_trips", "RoundTrips", "UPDATERS", "update_per_row",
+           "update_executemany", "update_from_temp_table", "email_changes"]
 
 
 def commit_per_row(engine: Engine, rows: list[dict[str, Any]]) -> int:
@@ -76,6 +86,48 @@ WRITERS: dict[str, Callable[[Engine, list[dict[str, Any]]], int]] = {
     "executemany": executemany,
     "multi-row VALUES": multi_row_values,
 }
+
+
+_SET_EMAIL = text("UPDATE users SET email = :email WHERE id = :id")
+
+
+def update_per_row(engine: Engine, changes: list[dict[str, Any]]) -> int:
+    with engine.begin() as conn:  # one COMMIT, one UPDATE (one round trip) per row
+        for change in changes:
+            conn.execute(_SET_EMAIL, change)
+    return len(changes)
+
+
+def update_executemany(engine: Engine, changes: list[dict[str, Any]]) -> int:
+    with engine.begin() as conn:  # one UPDATE with a list of parameter sets
+        if changes:
+            conn.execute(_SET_EMAIL, changes)
+    return len(changes)
+
+
+def update_from_temp_table(engine: Engine, changes: list[dict[str, Any]]) -> int:
+    with engine.begin() as conn:  # the changes go to a table, then one UPDATE joins it
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE email_changes (id INTEGER PRIMARY KEY, email VARCHAR(128))")
+        if changes:
+            conn.execute(text("INSERT INTO email_changes (id, email) VALUES (:id, :email)"), changes)
+        conn.exec_driver_sql("UPDATE users SET email = email_changes.email FROM email_changes "
+                             "WHERE users.id = email_changes.id")  # SQLite: 3.33 or later
+        conn.exec_driver_sql("DROP TABLE email_changes")  # else it lives as long as the connection
+    return len(changes)
+
+
+UPDATERS: dict[str, Callable[[Engine, list[dict[str, Any]]], int]] = {
+    "UPDATE per row": update_per_row,
+    "UPDATE executemany": update_executemany,
+    "temp table + UPDATE FROM": update_from_temp_table,
+}
+
+
+def email_changes(ids: list[int], domain: str = "example.org") -> list[dict[str, Any]]:
+    """A new email for each user id: `{"id": 7, "email": "user7@example.org"}`."""
+    if not isinstance(domain, str) or not domain:
+        raise ValueError(f"domain must be a non-empty str, got {domain!r}")
+    return [{"id": int(i), "email": f"user{int(i)}@{domain}"} for i in ids]
 
 
 def user_rows(n: int, seed: int = 0) -> list[dict[str, Any]]:
