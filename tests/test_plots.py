@@ -1,6 +1,8 @@
 """The chart rules every perfkit plot follows: titles, labelled axes with units, log axes where
 values span decades, intervals drawn, the caller's Axes reused, and no global style change."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -97,3 +99,18 @@ def test_bytes_axis_ticks_sit_on_round_binary_sizes(plt):
     bytes_axis(ax.yaxis)
     ticks = [v for v in ax.get_yticks() if 0 < v <= 30 * 2**20]
     assert ticks and all((v / 2**20) == int(v / 2**20) for v in ticks), ticks
+
+
+@pytest.mark.parametrize("high", [64 * 2**10, 3 * 2**20, 100 * 2**20, 10 * 2**30])
+def test_a_log_bytes_axis_keeps_to_a_few_ticks_however_many_powers_of_1024_it_spans(plt, high):
+    from perfkit.display.plots import bytes_axis
+
+    fig, ax = plt.subplots(figsize=(3, 3))
+    ax.set_yscale("log")
+    ax.plot([0, 1], [1000, high])
+    bytes_axis(ax.yaxis, log=True)
+    fig.canvas.draw()
+    low_view, high_view = ax.get_ylim()
+    shown = [v for v in ax.get_yticks() if low_view <= v <= high_view]
+    assert 2 <= len(shown) <= 8, [format(v, ".3g") for v in shown]
+    assert all(math.log(v, 2) == int(math.log(v, 2)) for v in shown), shown  # powers of two: 1 KiB, 4 KiB, 32 MiB

@@ -7,6 +7,7 @@ Style is applied through a context manager, never by changing global rcParams.
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
@@ -61,7 +62,17 @@ def bytes_axis(axis: Any, log: bool = False) -> None:
         return format_bytes(v).replace(".00 ", " ").replace(".0 ", " ")
 
     if log:
-        axis.set_major_locator(LogLocator(base=1024, subs=(1.0, 4.0, 16.0, 64.0, 256.0)))
+        class _BinaryLogLocator(LogLocator):
+            """Powers of 1024 with 4x steps between them; fewer steps the more of them the axis spans."""
+
+            def tick_values(self, vmin: float, vmax: float) -> Any:
+                low, high = sorted((max(vmin, 1e-300), max(vmax, 1e-300)))
+                spans = math.log(high / low, 1024) if high > low else 0.0
+                subs = (1.0, 4.0, 16.0, 64.0, 256.0) if spans <= 1.5 else (1.0, 32.0) if spans <= 3 else (1.0,)
+                self.set_params(subs=subs)
+                return super().tick_values(vmin, vmax)
+
+        axis.set_major_locator(_BinaryLogLocator(base=1024))
         axis.set_minor_formatter(NullFormatter())
     else:
         class _BinaryLocator(MaxNLocator):
