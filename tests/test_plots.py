@@ -18,6 +18,15 @@ def plt():
     plt.close("all")
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test's figures closed after it, those of tests without the `plt` fixture too."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def far_apart():
     """Two kernels about 10,000x apart: the time axis must be logarithmic."""
