@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.results import FORMAT, MIME, Result, saved_form
+from ..engine.results import Result, carried
 from .summaries import _escape, _results, _text
 
 __all__ = ["Expectation", "expect"]
@@ -49,15 +49,7 @@ class Expectation:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The measured results' saved forms, for `python -m perfkit report` to read back."""
-        try:
-            if len(self.results) == 1:
-                return {MIME: saved_form(self.results[0])}
-            if self.results:  # several: in the form a summary carries them
-                return {MIME: {"kind": "Summary", "format": FORMAT,
-                               "results": [saved_form(r) for r in self.results]}}
-        except Exception:  # the line is what the reader needs; never hide it
-            pass
-        return {}
+        return carried(self.results)
 
 
 def _is_bool(value: Any) -> bool:

@@ -125,10 +125,7 @@ class Result:
         IPython adds text/plain and text/html from `__repr__` and `_repr_html_`; front ends
         that know no renderer for MIME ignore it. A result whose `to_dict` fails still shows.
         """
-        try:
-            return {MIME: saved_form(self)}
-        except Exception:  # never let the machine-readable copy hide the result from the reader
-            return {}
+        return carried([self])
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write this result to `path` as JSON, with its kind, the format version and the machine.
@@ -156,6 +153,20 @@ def saved_form(result: Result) -> dict[str, Any]:
     """`result.to_dict()` with its kind and format, as plain JSON (no NaN: see `revive`)."""
     data = {"format": FORMAT, **result.to_dict()}
     return json.loads(json.dumps(_finite(data), default=_plain, allow_nan=False))
+
+
+def carried(results: Iterable[Result]) -> dict[str, Any]:
+    """The MIME bundle that carries `results` beside a display: one saved form, or several in the
+    shape a summary carries them ({"kind": "Summary", "results": [...]}); {} for none or on failure."""
+    results = list(results)
+    try:
+        if len(results) == 1:
+            return {MIME: saved_form(results[0])}
+        if results:
+            return {MIME: {"kind": "Summary", "format": FORMAT, "results": [saved_form(r) for r in results]}}
+    except Exception:  # what the reader sees matters more than the machine-readable copy
+        pass
+    return {}
 
 
 _NOT_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
