@@ -38,7 +38,7 @@ from sqlalchemy import event, select  # noqa: E402 (after the check naming the e
 from sqlalchemy.orm import selectinload  # noqa: E402
 
 from .apps import add_counters  # noqa: E402
-from .running import RunningApp  # noqa: E402
+from .running import RunningApp, serve_configured  # noqa: E402
 from .schema import Post, User  # noqa: E402
 
 CONFIG_ENV = "PERFKIT_BLOG_APP"
@@ -169,15 +169,5 @@ def serve_blog(db: Any) -> BlogService:
     config = {"db_url": db.async_url.render_as_string(hide_password=False),
               "connect_args": db.async_connect_args,
               "rtt": db.simulated_rtt if db.latency_mode == "sleep" else None}
-    from .service import serve
-
-    before = os.environ.get(CONFIG_ENV)
-    os.environ[CONFIG_ENV] = json.dumps(config)  # the service process copies the environment at start
-    try:
-        service = serve(f"{__name__}:blog_app", factory=True)
-    finally:
-        if before is None:
-            del os.environ[CONFIG_ENV]
-        else:
-            os.environ[CONFIG_ENV] = before
+    service = serve_configured(f"{__name__}:blog_app", CONFIG_ENV, config)
     return BlogService(service, db.describe())

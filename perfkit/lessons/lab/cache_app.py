@@ -36,7 +36,7 @@ from ...engine.stats import Estimate
 from ...engine.verdict import Verdict, claimed
 from .cache import LocalCache, RedisCache, cache_backend
 from .apps import add_counters
-from .running import RunningApp
+from .running import RunningApp, serve_configured
 
 CONFIG_ENV = "PERFKIT_CACHE_APP"
 USER_BY_ID = "SELECT * FROM users WHERE id = :id"
@@ -171,17 +171,7 @@ def serve_cache_aside(db: Any, cache: Any = None, *, ttl: float = 300.0) -> Cach
     config = {"db_url": db.async_url.render_as_string(hide_password=False),
               "connect_args": db.async_connect_args, "cache_url": cache_url,
               "namespace": cache.namespace, "ttl": ttl}
-    from .service import serve
-
-    before = os.environ.get(CONFIG_ENV)
-    os.environ[CONFIG_ENV] = json.dumps(config)  # the service process copies the environment at start
-    try:
-        service = serve(f"{__name__}:cache_aside_app", factory=True)
-    finally:
-        if before is None:
-            del os.environ[CONFIG_ENV]
-        else:
-            os.environ[CONFIG_ENV] = before
+    service = serve_configured(f"{__name__}:cache_aside_app", CONFIG_ENV, config)
     return CacheService(service, cache.kind, cache_text, db.describe(), ttl)
 
 

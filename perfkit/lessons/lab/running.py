@@ -8,8 +8,28 @@ counters the app keeps, `stop()` or a `with` block to end it.
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from typing import Any
+
+
+def serve_configured(app: str, env: str, config: dict[str, Any], **serve_options: Any) -> Any:
+    """pk.serve(app, factory=True) with `config` as JSON in the environment variable `env`.
+
+    The service's process copies the environment when it starts, and its app factory reads its
+    configuration from there; the variable is put back as it was as soon as the process has started.
+    """
+    from .service import serve
+
+    before = os.environ.get(env)
+    os.environ[env] = json.dumps(config)
+    try:
+        return serve(app, factory=True, **serve_options)
+    finally:
+        if before is None:
+            del os.environ[env]
+        else:
+            os.environ[env] = before
 
 
 class RunningApp:

@@ -28,7 +28,8 @@ import json
 import os
 from typing import Any, AsyncIterator
 
-from .service import Service, serve
+from .running import serve_configured
+from .service import Service
 
 CONFIG_ENV = "PERFKIT_TARGETS_APP"
 USER_BY_ID = "SELECT id, name, email FROM users WHERE id = :id"
@@ -100,12 +101,4 @@ def serve_targets_app(db: Any, **serve_options: Any) -> Service:
         raise TypeError(f"db must be an open Database from pk.database(), got {type(db).__name__}")
     config = {"db_url": db.async_url.render_as_string(hide_password=False),
               "connect_args": db.async_connect_args, "dialect": db.dialect}
-    before = os.environ.get(CONFIG_ENV)
-    os.environ[CONFIG_ENV] = json.dumps(config)  # the service process copies the environment at start
-    try:
-        return serve(f"{__name__}:targets_app", factory=True, **serve_options)
-    finally:
-        if before is None:
-            del os.environ[CONFIG_ENV]
-        else:
-            os.environ[CONFIG_ENV] = before
+    return serve_configured(f"{__name__}:targets_app", CONFIG_ENV, config, **serve_options)
