@@ -218,6 +218,20 @@ def estimate(data: dict[str, Any]) -> Any:
     return Estimate(float(data["value"]), float(data["low"]), float(data["high"]), data.get("unit", "s"))
 
 
+def check_format(path: Any, data: dict[str, Any], what: str = "format", newest: int = FORMAT,
+                 verbs: tuple[str, str] = ("saved", "load")) -> None:
+    """ValueError unless `data["format"]` is an integer from 1 to `newest` (a newer one names the upgrade).
+
+    `verbs`: how the file was made and what perfkit does with it, for the message ("saved", "load").
+    """
+    version = data.get("format")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"{path}: format must be an integer >= 1, got {version!r}")
+    if version > newest:
+        raise ValueError(f"{path} is in {what} {version} ({verbs[0]} by perfkit {data.get('perfkit', '?')}); "
+                         f"this perfkit reads {what} {newest} at most: upgrade perfkit to {verbs[1]} it")
+
+
 def load(path: str | os.PathLike) -> Result:
     """The result saved at `path` by `r.save(path)`, able to draw and judge again.
 
@@ -238,12 +252,8 @@ def load(path: str | os.PathLike) -> Result:
         raise ValueError(f"{path} is not a saved perfkit result: it is not JSON ({exc})") from None
     if not isinstance(data, dict) or "kind" not in data or "format" not in data:
         raise ValueError(f"{path} is not a saved perfkit result: JSON without 'kind' and 'format'")
-    kind, version = data["kind"], data["format"]
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"{path}: format must be an integer >= 1, got {version!r}")
-    if version > FORMAT:
-        raise ValueError(f"{path} is in format {version} (saved by perfkit {data.get('perfkit', '?')}); "
-                         f"this perfkit reads format {FORMAT} at most: upgrade perfkit to load it")
+    kind = data["kind"]
+    check_format(path, data, "format")
     cls = _kind(kind)
     if cls is None:
         raise ValueError(f"{path} holds a result of unknown kind {kind!r}; "

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.optional import require
+from ..engine.results import check_format
 
 FORMAT = 1  # the version of results.json's layout; a newer one is refused, never guessed at
 RESULTS = "results.json"
@@ -50,12 +51,7 @@ def load_report(path: str | os.PathLike) -> dict[str, Any]:
         kind = data.get("kind") if isinstance(data, dict) else type(data).__name__
         raise ValueError(f"{path} is not a perfkit report: its kind is {kind!r}, not 'Report' "
                          "(a saved result opens with pk.load)")
-    version = data.get("format")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"{path}: format must be an integer >= 1, got {version!r}")
-    if version > FORMAT:
-        raise ValueError(f"{path} is in report format {version} (written by perfkit {data.get('perfkit', '?')}); "
-                         f"this perfkit reads format {FORMAT} at most: upgrade perfkit to read it")
+    check_format(path, data, "report format", FORMAT, verbs=("written", "read"))
     broken = _rule_broken(data)
     if broken:
         raise ValueError(f"{path}: not a valid perfkit report: {broken}")
